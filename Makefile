@@ -1,0 +1,45 @@
+# SAE Inspector. `make run` opens the app; `make test` runs the whole suite headless.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+GPU ?= 0
+
+.PHONY: setup run test lint bench bundle clean package package-test
+
+# Idempotent: reinstalls only when a requirements file changed.
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt requirements-gpu.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+ifeq ($(GPU),1)
+	# the CUDA torch build and onnxruntime-gpu; never onnxruntime and onnxruntime-gpu together
+	$(BIN)/python -m pip uninstall -y -q onnxruntime || true
+	$(BIN)/python -m pip install -q -r requirements-gpu.txt
+	grep -v '^onnxruntime==' requirements.txt > $(VENV)/requirements-nogpu.txt
+	$(BIN)/python -m pip install -q -r $(VENV)/requirements-nogpu.txt -r requirements-dev.txt
+else
+	# torch first and alone: the CPU build on this disk (an unpinned torch pulls CUDA)
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -r requirements.txt -r requirements-dev.txt
+endif
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/python main.py
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check app tests bench main.py
+
+bench: setup
+	$(BIN)/python bench/latency.py
+
+bundle: setup
+	$(BIN)/python main.py build-bundle --preset default
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

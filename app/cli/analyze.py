@@ -1,0 +1,94 @@
+"""`main.py analyze`: one image, an optional mask and latent edits, verdicts and heatmaps."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from app.cli.common import add_bundle_args, ensure_out_dir, open_session, parse_edits, print_json, to_jsonable
+from app.core.errors import InspectorError
+from app.core.images import load_image, load_mask
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("image", help="part image (PNG, JPEG, TIFF, ...)")
+    add_bundle_args(p)
+    p.add_argument("--mask", help="region mask PNG (nonzero = inside); scaled to the image if sizes differ")
+    p.add_argument("--edit", action="append", metavar="ID:OP", help="ID:off | ID:scale=A | ID:set=V | ID:add=V (repeat)")
+    p.add_argument("--recon-only", action="store_true", help="replace the region's tokens by the SAE reconstruction")
+    p.add_argument("--top", type=int, default=20, help="latents in the mask to list")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--out", help="folder for the JSON and heatmap PNGs")
+
+
+def classes_dict(names: tuple[str, ...], probs: np.ndarray) -> dict[str, float]:
+    return {n: float(p) for n, p in zip(names, probs)}
+
+
+def run(args: argparse.Namespace) -> int:
+    edits = parse_edits(args.edit)  # malformed edits fail before any model loads
+    img = load_image(args.image)
+    session = open_session(args)
+    mask = load_mask(args.mask, img.pixels_HWC.shape[:2]) if args.mask else None
+    t0 = time.perf_counter()
+    analysis = session.analyze(img.pixels_HWC)
+    t_an = (time.perf_counter() - t0) * 1e3
+    t0 = time.perf_counter()
+    edited = session.intervene(mask, edits, recon_only=args.recon_only)
+    t_iv = (time.perf_counter() - t0) * 1e3
+    m_P = session.patch_weights(mask)
+    names = session.class_names
+    result = {
+        **session.backend_info(),
+        "bundle": session.bundle.summary(),
+        "image": {
+            "path": img.path, "sha256": img.sha256, "width": img.size[0], "height": img.size[1],
+            "original_width": img.original_size[0], "original_height": img.original_size[1], "notes": list(img.notes),
+        },
+        "threshold": session.bundle.manifest.threshold,
+        "baseline": {"score": analysis.baseline.score, "classes": classes_dict(names, analysis.baseline.class_probs)},
+        "edited": {"score": edited.score, "classes": classes_dict(names, edited.class_probs)},
+        "edits": [{"latent": e.latent, "op": e.op, "value": e.value} for e in edits],
+        "recon_only": bool(args.recon_only),
+        "mask": {"pixels": int(np.count_nonzero(mask)) if mask is not None else 0, "patches": int(np.count_nonzero(m_P > 0)) if mask is not None and np.any(mask) else 0,
+                 "whole_image": mask is None or not np.any(mask)},
+        "latents_in_mask": [
+            {"id": s.id, "label": s.label, "activation": s.activation, "frequency": s.frequency}
+            for s in session.latents_in_mask(mask, top=args.top)
+        ],
+        "timings_ms": {"analyze": t_an, "intervene": t_iv},
+        "notices": list(session.backend.notices),
+    }
+    if args.out:
+        out = ensure_out_dir(args.out)
+        _write_figures(out, img.pixels_HWC, analysis.baseline.patch_map, edited.patch_map, mask)
+        try:
+            (out / "analysis.json").write_text(json.dumps(to_jsonable(result), indent=2, ensure_ascii=False), encoding="utf-8")
+        except OSError as exc:
+            raise InspectorError("write_failed", f"cannot write to {out}: {exc.strerror}") from exc
+    if args.json:
+        print_json(result)
+    else:
+        verdict = lambda s: "DEFECT" if s >= result["threshold"] else "OK"  # noqa: E731
+        b, e = analysis.baseline.score, edited.score
+        print(f"{Path(img.path).name}: score {b:.4f} ({verdict(b)})" + (f" -> {e:.4f} ({verdict(e)}) after edits" if edits or args.recon_only else ""))
+        print(f"backend {result['backend']} · {result['device']} · {result['provider']}")
+        for s in result["latents_in_mask"][:10]:
+            print(f"  #{s['id']:<5} {s['activation']:9.3f}  {s['label']}")
+    return 0
+
+
+def _write_figures(out: Path, image, before_hw, after_hw, mask) -> None:  # noqa: ANN001
+    from app.report.figures import heatmap_png
+
+    try:
+        heatmap_png(out / "defect_map_before.png", image, before_hw, title="defect map, before (0–1)", region_HW=mask)
+        heatmap_png(out / "defect_map_after.png", image, after_hw, title="defect map, after edits (0–1)", region_HW=mask)
+        heatmap_png(out / "defect_map_diff.png", image, after_hw - before_hw, title="after − before (−1..1)",
+                    diverging=True, region_HW=mask)
+    except OSError as exc:
+        raise InspectorError("write_failed", f"cannot write figures to {out}: {exc.strerror}") from exc

@@ -1,0 +1,93 @@
+"""Argument parsing and the one place where errors become a line on stderr and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from pathlib import Path
+
+from app import __version__
+from app.cli import COMMANDS
+from app.core.errors import InspectorError
+
+EXIT_USER_ERROR = 2
+DEFAULT_BUNDLE = Path(__file__).resolve().parents[2] / "model_store" / "default"
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="main.py",
+        description="SAE Inspector: make the defect ViT explain itself with experiments.",
+        epilog="Headless subcommands: " + ", ".join(COMMANDS) + ". Run 'main.py COMMAND --help' for each.",
+    )
+    p.add_argument("image", nargs="?", help="part image to open")
+    p.add_argument("--bundle", help="model bundle folder (default: model_store/default)")
+    p.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx"])
+    p.add_argument("--self-test", action="store_true", help="check the default bundle on every backend and exit")
+    p.add_argument("--version", action="version", version=f"SAE Inspector {__version__}")
+    return p
+
+
+def _display_available() -> bool:
+    if sys.platform.startswith(("win", "darwin")):
+        return True
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith(("offscreen", "minimal", "vnc", "eglfs", "linuxfb")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_cli(argv: list[str]) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        if argv and argv[0] in COMMANDS:
+            name = argv[0]
+            module_name, help_text = COMMANDS[name]
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name == module_name:
+                    print(f"error: the '{name}' command is not available in this build", file=sys.stderr)
+                    return EXIT_USER_ERROR
+                raise
+            parser = argparse.ArgumentParser(prog=f"main.py {name}", description=help_text)
+            module.add_arguments(parser)
+            args = parser.parse_args(argv[1:])
+            return int(module.run(args) or 0)
+        args = _gui_parser().parse_args(argv)
+        if args.self_test:
+            from app.cli.self_test import run_self_test
+
+            return run_self_test(args)
+        return _open_gui(args)
+    except InspectorError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _open_gui(args: argparse.Namespace) -> int:
+    if not _display_available():
+        print(
+            "error: no display found (DISPLAY is not set); the inspector needs a screen. "
+            "For headless use try: python main.py analyze IMAGE --bundle DIR --json",
+            file=sys.stderr,
+        )
+        return EXIT_USER_ERROR
+    try:
+        from app.ui.app import run_gui
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("app.ui"):
+            print(
+                "The GUI is not part of this build yet. Use the CLI: "
+                "python main.py analyze IMAGE --bundle DIR [--mask M.png] [--edit ID:off] --json",
+                file=sys.stderr,
+            )
+            return 0
+        raise
+    return run_gui(image=args.image, bundle=args.bundle, backend=args.backend)

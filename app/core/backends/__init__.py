@@ -1,0 +1,1 @@
+"""Inference backends: one class per runtime behind one interface (``base.Backend``)."""

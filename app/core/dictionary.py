@@ -1,0 +1,145 @@
+"""The feature dictionary: per-latent statistics, exemplars and labels, stored in the bundle.
+
+Arrays live in ``dictionary.safetensors`` (never a pickle); names and labels in
+``dictionary.json``. Exemplar crops are JPEG strips, one per latent, concatenated into one
+uint8 buffer with offsets, so 1,500 latents x 20 crops stay a few MB.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from app.core.errors import InspectorError
+
+WEAK_AP = 0.3  # below this, an automatic label is marked weak
+
+
+@dataclass(frozen=True)
+class FeatureDictionary:
+    frequency: np.ndarray  # [S] share of training patches where the latent fires
+    mean_act: np.ndarray  # [S] mean over positive activations
+    p99: np.ndarray  # [S] p99 over positive activations: the reference for set/add edits
+    max_act: np.ndarray  # [S]
+    hist: np.ndarray  # [S, B] counts of positive activations over [0, max_act] in B bins
+    top_value: np.ndarray  # [S, n_top]
+    top_image: np.ndarray  # [S, n_top] index into ``images``
+    top_patch: np.ndarray  # [S, n_top] row-major patch index
+    rand_value: np.ndarray  # [S, n_rand]
+    rand_image: np.ndarray  # [S, n_rand]
+    rand_patch: np.ndarray  # [S, n_rand]
+    crops_jpeg: np.ndarray  # [bytes] uint8: concatenated JPEG strips
+    crops_offsets: np.ndarray  # [S+1] int64
+    assoc_ap: np.ndarray  # [S, K] AP of the latent as a detector of each region class's patches
+    assoc_auroc: np.ndarray  # [S, n_defects] patch AUROC ok-vs-defect
+    region_classes: tuple[str, ...]  # K names: defect types first, then surface elements
+    defect_classes: tuple[str, ...]
+    images: tuple[str, ...]  # source image names of the exemplars
+    labels: tuple[str, ...]  # [S] automatic labels
+    crop_size: int = 32
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def width(self) -> int:
+        return int(self.frequency.shape[0])
+
+    def reference(self) -> np.ndarray:
+        """[S] reference activation per latent (p99 of positive activations)."""
+        return self.p99
+
+    def crops(self, latent: int) -> list[np.ndarray]:
+        """The exemplar crops of ``latent`` (top first, then random), RGB uint8 [c, c, 3] each."""
+        a, b = int(self.crops_offsets[latent]), int(self.crops_offsets[latent + 1])
+        if b <= a:
+            return []
+        strip = cv2.imdecode(self.crops_jpeg[a:b], cv2.IMREAD_COLOR)
+        if strip is None:
+            return []
+        strip = cv2.cvtColor(strip, cv2.COLOR_BGR2RGB)
+        c = self.crop_size
+        return [strip[:, i * c : (i + 1) * c] for i in range(strip.shape[1] // c)]
+
+    def to_files(self, folder: Path) -> tuple[Path, Path]:
+        from safetensors.numpy import save_file
+
+        arrays = {
+            name: np.ascontiguousarray(getattr(self, name))
+            for name in _ARRAY_FIELDS
+        }
+        st = folder / "dictionary.safetensors"
+        save_file(arrays, str(st))
+        js = folder / "dictionary.json"
+        js.write_text(
+            json.dumps(
+                {
+                    "region_classes": list(self.region_classes),
+                    "defect_classes": list(self.defect_classes),
+                    "images": list(self.images),
+                    "labels": list(self.labels),
+                    "crop_size": self.crop_size,
+                    "meta": self.meta,
+                },
+                indent=1,
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+        return st, js
+
+    @classmethod
+    def from_files(cls, st: Path, js: Path, width: int) -> FeatureDictionary:
+        from safetensors import SafetensorError
+        from safetensors.numpy import load_file
+
+        try:
+            arrays = load_file(str(st))
+            info = json.loads(js.read_text(encoding="utf-8"))
+        except (OSError, ValueError, SafetensorError) as exc:
+            raise InspectorError("bad_dictionary", f"{st.name}: cannot read the feature dictionary ({exc})") from exc
+        missing = [n for n in _ARRAY_FIELDS if n not in arrays]
+        if missing:
+            raise InspectorError("bad_dictionary", f"{st.name} lacks arrays {missing}")
+        d = cls(
+            **{n: arrays[n] for n in _ARRAY_FIELDS},
+            region_classes=tuple(info.get("region_classes", ())),
+            defect_classes=tuple(info.get("defect_classes", ())),
+            images=tuple(info.get("images", ())),
+            labels=tuple(info.get("labels", ())),
+            crop_size=int(info.get("crop_size", 32)),
+            meta=info.get("meta", {}),
+        )
+        if d.frequency.shape != (width,) or len(d.labels) != width or d.crops_offsets.shape != (width + 1,):
+            raise InspectorError(
+                "bad_dictionary", f"the feature dictionary describes {d.frequency.shape[0]} latents, the SAE has {width}"
+            )
+        return d
+
+
+_ARRAY_FIELDS = (
+    "frequency", "mean_act", "p99", "max_act", "hist",
+    "top_value", "top_image", "top_patch", "rand_value", "rand_image", "rand_patch",
+    "crops_jpeg", "crops_offsets", "assoc_ap", "assoc_auroc",
+)
+
+
+def auto_label(ap_K: np.ndarray, region_classes: tuple[str, ...]) -> str:
+    """"scratch, AP 0.83", or "weak: scratch, AP 0.12" when the best AP is below ``WEAK_AP``."""
+    if len(region_classes) == 0 or ap_K.size == 0:
+        return "unlabelled"
+    best = int(np.nanargmax(np.nan_to_num(ap_K, nan=-1.0)))
+    ap = float(ap_K[best])
+    text = f"{region_classes[best]}, AP {ap:.2f}"
+    return text if ap >= WEAK_AP else f"weak: {text}"
+
+
+def encode_strip(crops: list[np.ndarray], quality: int = 85) -> np.ndarray:
+    """RGB crops [c, c, 3] -> one JPEG strip as uint8 bytes."""
+    strip = np.concatenate(crops, axis=1)
+    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(strip, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return buf.reshape(-1)

@@ -1,0 +1,41 @@
+"""Export the ViT split at the hooked layer as two ONNX graphs with a dynamic batch."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import torch
+
+from app.core.vit import PrefixModule, SuffixModule, VisionTransformer
+
+OPSET = 18
+
+
+def export_split(vit: VisionTransformer, out_dir: Path) -> tuple[Path, Path]:
+    """Write ``prefix.onnx`` (pixels -> tokens) and ``suffix.onnx`` (tokens -> logits).
+
+    The example batch is 2: an exporter fixes the batch to 1 if it sees batch 1. Weights stay
+    inside each file. The wrappers are put in eval mode first: the exporter restores the
+    wrapper's own training flag afterwards, which would flip BatchNorm into training.
+    """
+    vit = vit.float().eval()
+    cfg = vit.cfg
+    pixels = torch.randn(2, 3, cfg.img_size, cfg.img_size)
+    with torch.no_grad():
+        tokens = vit.prefix(pixels)
+    prefix_path, suffix_path = out_dir / "prefix.onnx", out_dir / "suffix.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            PrefixModule(vit).eval(), (pixels,), str(prefix_path), input_names=["pixels"], output_names=["tokens"],
+            dynamic_axes={"pixels": {0: "batch"}, "tokens": {0: "batch"}}, opset_version=OPSET, dynamo=False,
+        )
+        torch.onnx.export(
+            SuffixModule(vit).eval(), (tokens,), str(suffix_path), input_names=["tokens"],
+            output_names=["class_logits", "patch_logits"],
+            dynamic_axes={"tokens": {0: "batch"}, "class_logits": {0: "batch"}, "patch_logits": {0: "batch"}},
+            opset_version=OPSET, dynamo=False,
+        )
+    vit.eval()
+    return prefix_path, suffix_path
