@@ -75,24 +75,26 @@ def random_dictionary(vit, sae_cfg: SAEConfig, sae_w: SAEWeights, rng: np.random
 
 def make_random_bundle(
     out_dir: Path, seed: int = 0, stem: str = "patch", activation: str = "topk", width: int = 64,
-    with_dictionary: bool = True,
+    with_dictionary: bool = True, vit_config: ViTConfig | None = None, hooked_layer: int = 1, k: int = 8,
 ) -> Bundle:
+    """A bundle of random weights; ``vit_config`` gives it a realistic size for benchmarks."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    cfg = random_vit_config(stem)
-    vit = build_vit(cfg, hooked_layer=1)
+    cfg = vit_config or random_vit_config(stem)
+    vit = build_vit(cfg, hooked_layer=hooked_layer)
     if stem == "conv":  # give BatchNorm non-trivial statistics so export/eval bugs show
         for m in vit.modules():
             if isinstance(m, torch.nn.BatchNorm2d):
                 m.running_mean.uniform_(-0.5, 0.5)
                 m.running_var.uniform_(0.5, 2.0)
-    sae_cfg = SAEConfig(cfg.embed_dim, width, activation, 8 if activation == "topk" else None)  # type: ignore[arg-type]
+    sae_cfg = SAEConfig(cfg.embed_dim, width, activation, k if activation == "topk" else None)  # type: ignore[arg-type]
     sae_w = random_sae(cfg.embed_dim, width, rng)
     if activation == "jumprelu":
         sae_w = SAEWeights(sae_w.W_enc, sae_w.b_enc, sae_w.W_dec, sae_w.b_dec, threshold=np.full(width, 0.2, np.float32))
     dictionary = random_dictionary(vit, sae_cfg, sae_w, rng) if with_dictionary else None
     return write_bundle(
-        Path(out_dir), name="random-test", version=f"0.0.{seed}", classes=TEST_CLASSES, threshold=0.5, vit=vit,
+        Path(out_dir), name="random-test", version=f"0.0.{seed}",
+        classes=TEST_CLASSES if cfg.num_classes == len(TEST_CLASSES) else ("ok", *(f"defect{i}" for i in range(1, cfg.num_classes))), threshold=0.5, vit=vit,
         preprocess=Preprocessing(input_size=(cfg.img_size, cfg.img_size)), sae_cfg=sae_cfg, sae_weights=sae_w,
         dictionary=dictionary, model_card="# Random test bundle\n\nUntrained; for tests only.\n",
     )

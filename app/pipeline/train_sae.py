@@ -1,0 +1,295 @@
+"""Training a grid of sparse autoencoders on recorded patch tokens, in one pass over the data.
+
+Defaults follow the field's later experiments (Gao et al. 2024; saev's own later runs):
+TopK per token with an AuxK loss on dead latents (alpha 1/32, k_aux = D/2), unit-norm
+decoder rows with the parallel gradient removed, b_dec at the geometric median, encoder
+initialised as the decoder's transpose, inputs scaled to mean norm sqrt(D) (the scale is
+folded into the saved weights), lr 2e-4*sqrt(16384/S) with warmup and a decay over the
+last fifth, gradient clipping at 1. ReLU + L1 (Stevens et al. 2025) is available as an option.
+
+Saved weights follow the engine's formulas: z = act((x - b_dec) @ W_enc + b_enc),
+x_hat = z @ W_dec + b_dec, in the raw (unscaled) token space.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from app.core.sae import SAEConfig, SAEWeights
+from app.pipeline.sae_metrics import SAEMetricAccumulator
+
+
+@dataclass(frozen=True)
+class SAETrainConfig:
+    ks: tuple[int, ...] = (16, 32, 64)
+    expansions: tuple[int, ...] = (4, 8)
+    activation: str = "topk"  # "topk" or "relu" (ReLU + L1)
+    l1_coeff: float = 5e-3  # relu only, on scaled inputs
+    batch_tokens: int = 1024
+    epochs: float = 3.0
+    warmup_frac: float = 0.05
+    decay_frac: float = 0.2
+    lr_base: float = 2e-4  # at S = 16384; scaled by sqrt(16384 / S)
+    aux_alpha: float = 1 / 32
+    dead_window_frac: float = 0.125  # dead = no firing within this share of the training tokens
+    dead_window_min: int = 50_000
+    grad_clip: float = 1.0
+    seed: int = 0
+    threads: int = 2
+
+    def variants(self, d: int) -> list[tuple[int, int]]:
+        """(k, width) pairs; for relu, k is 0."""
+        ks = self.ks if self.activation == "topk" else (0,)
+        return [(k, e * d) for k in ks for e in self.expansions]
+
+
+class TrainableSAE(torch.nn.Module):
+    def __init__(self, d: int, s: int, k: int, activation: str, b_dec: torch.Tensor, gen: torch.Generator) -> None:
+        super().__init__()
+        self.d, self.s, self.k, self.activation = d, s, k, activation
+        w = torch.randn(s, d, generator=gen)
+        w = w / w.norm(dim=1, keepdim=True)
+        self.W_dec = torch.nn.Parameter(w)
+        self.W_enc = torch.nn.Parameter(w.t().clone())
+        self.b_enc = torch.nn.Parameter(torch.zeros(s))
+        self.b_dec = torch.nn.Parameter(b_dec.clone())
+        self.register_buffer("last_fired", torch.zeros(s, dtype=torch.long))
+
+    def pre(self, x: torch.Tensor) -> torch.Tensor:
+        return (x - self.b_dec) @ self.W_enc + self.b_enc
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        pre = self.pre(x)
+        if self.activation == "relu":
+            return torch.relu(pre)
+        vals, idx = pre.topk(self.k, dim=1)
+        return torch.zeros_like(pre).scatter_(1, idx, torch.relu(vals))
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        return z @ self.W_dec + self.b_dec
+
+    @torch.no_grad()
+    def remove_parallel_grad(self) -> None:
+        if self.W_dec.grad is not None:
+            g, w = self.W_dec.grad, self.W_dec
+            g -= (g * w).sum(1, keepdim=True) * w
+
+    @torch.no_grad()
+    def normalise_decoder(self) -> None:
+        self.W_dec /= self.W_dec.norm(dim=1, keepdim=True).clamp_min(1e-8)
+
+    def folded_weights(self, scale: float) -> SAEWeights:
+        """Fold the input scale c (x_scaled = c x) into weights for raw tokens."""
+        with torch.no_grad():
+            return SAEWeights(
+                W_enc=(self.W_enc * scale).numpy().astype(np.float32),
+                b_enc=self.b_enc.numpy().astype(np.float32).copy(),
+                W_dec=(self.W_dec / scale).numpy().astype(np.float32),
+                b_dec=(self.b_dec / scale).numpy().astype(np.float32),
+            )
+
+
+def geometric_median(x_ND: torch.Tensor, iters: int = 50) -> torch.Tensor:
+    """Weiszfeld's algorithm."""
+    y = x_ND.mean(0)
+    for _ in range(iters):
+        w = 1.0 / (x_ND - y).norm(dim=1).clamp_min(1e-6)
+        y_new = (w[:, None] * x_ND).sum(0) / w.sum()
+        if (y_new - y).norm() < 1e-6 * (1 + y.norm()):
+            return y_new
+        y = y_new
+    return y
+
+
+def _lr(cfg: SAETrainConfig, s: int, step: int, total: int) -> float:
+    base = cfg.lr_base * math.sqrt(16384 / s)
+    warm = max(1, int(cfg.warmup_frac * total))
+    decay_start = int((1 - cfg.decay_frac) * total)
+    if step < warm:
+        return base * (step + 1) / warm
+    if step >= decay_start:
+        return base * max(0.0, (total - step) / max(1, total - decay_start))
+    return base
+
+
+@dataclass
+class GridResult:
+    scale: float
+    variants: list[dict[str, Any]] = field(default_factory=list)  # per SAE: k, width, metrics, weights path
+
+
+def sae_name(k: int, width: int, activation: str) -> str:
+    return f"sae_{activation}_k{k}_w{width}" if activation == "topk" else f"sae_relu_w{width}"
+
+
+def train_sae_grid(
+    train_tokens_ND: np.ndarray,
+    val_tokens_ND: np.ndarray,
+    cfg: SAETrainConfig,
+    out_dir: Path,
+    *,
+    progress: bool = True,
+    world: Any = None,
+) -> GridResult:
+    """Train every (k, width) variant on the same batches; save folded weights + metrics.
+
+    Resumable: a finished variant's weights and metrics are reused. Under torchrun, each
+    rank takes its own slice of every batch and DDP-style gradient averaging keeps the
+    replicas identical.
+    """
+    from safetensors.numpy import save_file
+    from tqdm import tqdm
+
+    torch.set_num_threads(cfg.threads)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rank, wsize = (world.rank, world.size) if world is not None else (0, 1)
+    n, d = train_tokens_ND.shape
+    gen = torch.Generator().manual_seed(cfg.seed)
+    # scale so the mean token norm is sqrt(D); one number for the whole grid, folded at save
+    sample = torch.from_numpy(np.asarray(train_tokens_ND[torch.randperm(n, generator=gen)[:20000].numpy()], np.float32))
+    scale = float(math.sqrt(d) / sample.norm(dim=1).mean())
+    b_dec0 = geometric_median(sample * scale)
+    variants = cfg.variants(d)
+    todo = [(k, s) for k, s in variants if not (out_dir / f"{sae_name(k, s, cfg.activation)}.json").is_file()]
+    saes = {
+        (k, s): TrainableSAE(d, s, k, cfg.activation, b_dec0, torch.Generator().manual_seed(cfg.seed * 1000 + k * 7 + s))
+        for k, s in todo
+    }
+    opts = {key: torch.optim.Adam(m.parameters(), lr=1e-4, betas=(0.9, 0.999)) for key, m in saes.items()}
+    total = int(cfg.epochs * n / cfg.batch_tokens)
+    dead_window = max(cfg.dead_window_min, int(cfg.dead_window_frac * n))
+    bar = tqdm(total=total, desc=f"train {len(saes)} SAEs", unit="step", disable=not progress or rank != 0 or not saes)
+    t0 = time.time()
+    perm_rng = np.random.default_rng(cfg.seed)
+    order = perm_rng.permutation(n)
+    pos = 0
+    for step in range(total if saes else 0):
+        if pos + cfg.batch_tokens > n:
+            order, pos = perm_rng.permutation(n), 0
+        idx = np.sort(order[pos : pos + cfg.batch_tokens])
+        pos += cfg.batch_tokens
+        idx = idx[rank::wsize]
+        x = torch.from_numpy(np.asarray(train_tokens_ND[idx], np.float32)) * scale
+        tokens_seen = (step + 1) * cfg.batch_tokens
+        for (k, s), m in saes.items():
+            opt = opts[(k, s)]
+            for g in opt.param_groups:
+                g["lr"] = _lr(cfg, s, step, total)
+            pre = m.pre(x)
+            if cfg.activation == "relu":
+                z = torch.relu(pre)
+                recon = m.decode(z)
+                loss = ((recon - x) ** 2).sum(1).mean() / d + cfg.l1_coeff * (z * m.W_dec.norm(dim=1)).sum(1).mean()
+            else:
+                vals, topi = pre.topk(k, dim=1)
+                z = torch.zeros_like(pre).scatter_(1, topi, torch.relu(vals))
+                recon = m.decode(z)
+                err = x - recon
+                mse = (err**2).sum(1).mean()
+                loss = mse / (x - x.mean(0)).pow(2).sum(1).mean().clamp_min(1e-8)
+                with torch.no_grad():
+                    fired = (z > 0).any(0)
+                    m.last_fired[fired] = tokens_seen
+                    dead = (tokens_seen - m.last_fired) > dead_window
+                if dead.any():
+                    # AuxK: the dead latents' top k_aux pre-activations model the residual
+                    k_aux = min(d // 2, int(dead.sum()))
+                    pre_dead = torch.where(dead, pre, torch.full_like(pre, -float("inf")))
+                    av, ai = pre_dead.topk(k_aux, dim=1)
+                    z_aux = torch.zeros_like(pre).scatter_(1, ai, torch.relu(av))
+                    err_hat = z_aux @ m.W_dec
+                    aux = (err.detach() - err_hat).pow(2).sum(1).mean() / err.detach().pow(2).sum(1).mean().clamp_min(1e-8)
+                    loss = loss + cfg.aux_alpha * torch.nan_to_num(aux, nan=0.0)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            if wsize > 1:
+                import torch.distributed as dist
+
+                for p in m.parameters():
+                    if p.grad is not None:
+                        dist.all_reduce(p.grad)
+                        p.grad /= wsize
+            m.remove_parallel_grad()
+            torch.nn.utils.clip_grad_norm_(m.parameters(), cfg.grad_clip)
+            opt.step()
+            m.normalise_decoder()
+        bar.update()
+    bar.close()
+    result = GridResult(scale=scale)
+    for k, s in variants:
+        name = sae_name(k, s, cfg.activation)
+        meta_p = out_dir / f"{name}.json"
+        if (k, s) in saes and rank == 0:
+            w = saes[(k, s)].folded_weights(scale)
+            save_file(w.to_arrays(), str(out_dir / f"{name}.safetensors"))
+            sae_cfg = SAEConfig(d, s, "topk" if cfg.activation == "topk" else "relu", k if cfg.activation == "topk" else None)  # type: ignore[arg-type]
+            metrics = evaluate_sae(sae_cfg, w, val_tokens_ND)
+            meta = {"name": name, "k": k, "width": s, "activation": cfg.activation, "scale": scale,
+                    "train_tokens": n, "steps": total, "train_seconds": round(time.time() - t0, 1),
+                    "val": metrics, "config": _cfg_json(cfg)}
+            meta_p.write_text(json.dumps(meta, indent=1))
+        if meta_p.is_file():
+            result.variants.append(json.loads(meta_p.read_text()))
+    return result
+
+
+def _cfg_json(cfg: SAETrainConfig) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(cfg).items()}
+
+
+def evaluate_sae(sae_cfg: SAEConfig, w: SAEWeights, tokens_ND: np.ndarray, chunk: int = 8192) -> dict[str, float]:
+    """FVU, L0, dead/dense fractions and cosine on held-out tokens (raw token space)."""
+    from app.core.sae import decode, encode
+
+    acc = SAEMetricAccumulator(w.W_enc.shape[0], w.W_enc.shape[1])
+    for i in range(0, len(tokens_ND), chunk):
+        x = np.asarray(tokens_ND[i : i + chunk], np.float32)
+        z = encode(w, sae_cfg, x)
+        acc.add(x, decode(w, z), z)
+    return acc.result()
+
+
+def load_variant(out_dir: Path, meta: dict[str, Any], d: int) -> tuple[SAEConfig, SAEWeights]:
+    from safetensors.numpy import load_file
+
+    act = "topk" if meta["activation"] == "topk" else "relu"
+    cfg = SAEConfig(d, int(meta["width"]), act, int(meta["k"]) if act == "topk" else None)  # type: ignore[arg-type]
+    return cfg, SAEWeights.from_arrays(load_file(str(out_dir / f"{meta['name']}.safetensors")))
+
+
+def pareto_plot(variants: Sequence[dict[str, Any]], out: Path, chosen: str | None = None) -> Path:
+    """FVU against L0 on validation, one point per SAE, the chosen one ringed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4), dpi=120)
+    widths = sorted({v["width"] for v in variants})
+    for wdt, marker in zip(widths, "osD^v"):
+        pts = sorted((v["val"]["l0"], v["val"]["fvu"], v) for v in variants if v["width"] == wdt)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker=marker, label=f"width {wdt}")
+        for l0, f, v in pts:
+            ax.annotate(f"k={v['k']}, dead {v['val']['dead_fraction']:.0%}", (l0, f), fontsize=7, xytext=(4, 4),
+                        textcoords="offset points")
+            if v["name"] == chosen:
+                ax.scatter([l0], [f], s=200, facecolors="none", edgecolors="red", linewidths=2, zorder=5)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("L0 (active latents per token), validation")
+    ax.set_ylabel("FVU, validation")
+    ax.set_title("SAE grid: reconstruction vs sparsity" + (" (chosen: red ring)" if chosen else ""))
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+    return out

@@ -1,0 +1,313 @@
+"""Training the defect ViT from scratch: a class head (ok + defect types) and a patch head.
+
+The default run is defined by a sample count and a seed, not by wall-clock time. Training
+uses bf16 autocast on the CPU (AMX doubles throughput here; held-out metrics matched fp32
+within 5e-4 when measured); inference stays float32. Checkpoints are safetensors + JSON
+(no pickles), so a stopped run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from app.core.preprocess import Preprocessing
+from app.core.vit import VisionTransformer, build_vit
+from app.core.vit_config import ViTConfig
+from app.pipeline.dataset import InspectionDataset, Pool, load_pool
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    img_size: int = 224
+    patch_size: int = 16
+    embed_dim: int = 192
+    depth: int = 6
+    num_heads: int = 3
+    stem: str = "conv"
+    stem_channels: tuple[int, ...] = (32, 64, 128)
+    hooked_layer: int = 3
+    batch_size: int = 64
+    lr: float = 8e-4
+    min_lr: float = 1e-5
+    weight_decay: float = 0.05
+    beta2: float = 0.95
+    warmup_samples: int = 10_000
+    total_samples: int = 200_000
+    defect_patch_weight: float = 10.0  # defect patches weigh x10 in the patch loss (measured: faster localisation)
+    patch_loss_weight: float = 1.0
+    bf16: bool = True
+    seed: int = 0
+    eval_every_samples: int = 25_000
+    eval_images: int = 800
+    checkpoint_every_s: float = 120.0
+    threads: int = 2
+    mean: tuple[float, float, float] = (0.485, 0.456, 0.406)
+    std: tuple[float, float, float] = (0.229, 0.224, 0.225)
+
+    def vit_config(self, num_classes: int) -> ViTConfig:
+        return ViTConfig(
+            img_size=self.img_size, patch_size=self.patch_size, embed_dim=self.embed_dim, depth=self.depth,
+            num_heads=self.num_heads, num_classes=num_classes, stem=self.stem,  # type: ignore[arg-type]
+            stem_channels=self.stem_channels if self.stem == "conv" else (),
+        )
+
+    def preprocessing(self) -> Preprocessing:
+        return Preprocessing(input_size=(self.img_size, self.img_size), mean=self.mean, std=self.std)
+
+
+@dataclass
+class TrainState:
+    samples_seen: int = 0
+    step: int = 0
+    elapsed_s: float = 0.0
+    losses: list[tuple[int, float, float]] = field(default_factory=list)  # (samples, class loss, patch loss)
+    curve: list[dict[str, Any]] = field(default_factory=list)  # held-out metrics at checkpoints
+
+
+def lr_at(cfg: TrainConfig, samples: int) -> float:
+    """Linear warmup, then cosine decay to ``min_lr`` over the remaining samples."""
+    if samples < cfg.warmup_samples:
+        return cfg.lr * (samples + cfg.batch_size) / cfg.warmup_samples
+    t = (samples - cfg.warmup_samples) / max(1, cfg.total_samples - cfg.warmup_samples)
+    return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * min(1.0, t)))
+
+
+def _augment(x_NHWC: torch.Tensor, cover_NGG: torch.Tensor, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """The eight flips/rotations of the square, per sample, applied to image and targets alike."""
+    out_x, out_c = torch.empty_like(x_NHWC), torch.empty_like(cover_NGG)
+    ks = rng.integers(0, 8, x_NHWC.shape[0])
+    for k in range(8):
+        idx = torch.from_numpy(np.nonzero(ks == k)[0])
+        if idx.numel() == 0:
+            continue
+        xi, ci = x_NHWC[idx], cover_NGG[idx]
+        if k >= 4:
+            xi, ci = xi.flip(2), ci.flip(2)
+        xi, ci = torch.rot90(xi, k % 4, dims=(1, 2)), torch.rot90(ci, k % 4, dims=(1, 2))
+        out_x[idx], out_c[idx] = xi, ci
+    return out_x, out_c
+
+
+def _to_pixels(x_NHWC_uint8: torch.Tensor, cfg: TrainConfig) -> torch.Tensor:
+    x = x_NHWC_uint8.permute(0, 3, 1, 2).float().div_(255.0)
+    mean = torch.tensor(cfg.mean).view(1, 3, 1, 1)
+    std = torch.tensor(cfg.std).view(1, 3, 1, 1)
+    return (x - mean) / std
+
+
+def _param_groups(model: VisionTransformer, wd: float) -> list[dict[str, Any]]:
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        (no_decay if p.ndim < 2 or "pos_embed" in name or "cls_token" in name else decay).append(p)
+    return [{"params": decay, "weight_decay": wd}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def save_checkpoint(run_dir: Path, model: VisionTransformer, opt: torch.optim.Optimizer, state: TrainState, cfg: TrainConfig) -> None:
+    from safetensors.torch import save_file
+
+    tensors = {f"model.{k}": v.detach().contiguous() for k, v in model.state_dict().items()}
+    names = {id(p): n for n, p in model.named_parameters()}
+    for group in opt.param_groups:
+        for p in group["params"]:
+            st = opt.state.get(p)
+            if st:
+                for key in ("exp_avg", "exp_avg_sq"):
+                    tensors[f"opt.{names[id(p)]}.{key}"] = st[key].contiguous()
+                tensors[f"opt.{names[id(p)]}.step"] = torch.as_tensor(st["step"], dtype=torch.float32).reshape(1)
+    tmp = run_dir / "checkpoint.safetensors.tmp"
+    save_file(tensors, str(tmp))
+    tmp.replace(run_dir / "checkpoint.safetensors")
+    (run_dir / "state.json").write_text(json.dumps({"state": asdict(state), "config": _cfg_json(cfg)}, indent=1))
+
+
+def load_checkpoint(run_dir: Path, model: VisionTransformer, opt: torch.optim.Optimizer) -> TrainState | None:
+    from safetensors.torch import load_file
+
+    ck, sj = run_dir / "checkpoint.safetensors", run_dir / "state.json"
+    if not (ck.is_file() and sj.is_file()):
+        return None
+    tensors = load_file(str(ck))
+    model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+    for name, p in model.named_parameters():
+        if f"opt.{name}.exp_avg" in tensors:
+            opt.state[p] = {
+                "exp_avg": tensors[f"opt.{name}.exp_avg"], "exp_avg_sq": tensors[f"opt.{name}.exp_avg_sq"],
+                "step": tensors[f"opt.{name}.step"].reshape(()),
+            }
+    raw = json.loads(sj.read_text())["state"]
+    st = TrainState(**{k: raw[k] for k in ("samples_seen", "step", "elapsed_s")})
+    st.losses = [tuple(x) for x in raw["losses"]]  # type: ignore[misc]
+    st.curve = raw["curve"]
+    return st
+
+
+def _cfg_json(cfg: TrainConfig) -> dict[str, Any]:
+    d = asdict(cfg)
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+
+def quick_heldout_metrics(model: VisionTransformer, pool: Pool, cfg: TrainConfig) -> dict[str, float]:
+    """Cheap learning-curve metrics on held-out images: image AUROC, patch-level AUROC."""
+    from sklearn.metrics import roc_auc_score
+
+    was = model.training
+    model.eval()
+    scores, patch_probs = [], []
+    with torch.inference_mode():
+        for i in range(0, len(pool.labels_N), 128):
+            x = _to_pixels(torch.from_numpy(np.asarray(pool.images_NHWC[i : i + 128])), cfg)
+            cl, pl = model(x)
+            scores.append(1 - torch.softmax(cl.float(), -1)[:, 0].numpy())
+            patch_probs.append(torch.sigmoid(pl.float()).numpy())
+    model.train(was)
+    s, y = np.concatenate(scores), pool.labels_N > 0
+    p, c = np.concatenate(patch_probs).ravel(), pool.cover_NP.astype(np.float32).ravel() >= 0.02
+    out = {"image_auroc": float(roc_auc_score(y, s)) if 0 < y.sum() < len(y) else float("nan")}
+    out["patch_auroc"] = float(roc_auc_score(c, p)) if 0 < c.sum() < len(c) else float("nan")
+    return out
+
+
+def train_vit(
+    dataset: InspectionDataset,
+    cfg: TrainConfig,
+    run_dir: Path,
+    *,
+    progress: bool = True,
+    should_stop: Callable[[], bool] | None = None,
+    pool_cache: Path | None = None,
+    workers: int = 2,
+) -> VisionTransformer:
+    """Train (or resume) and return the ViT in eval mode; writes ``vit.safetensors`` to ``run_dir``."""
+    from tqdm import tqdm
+
+    run_dir.mkdir(parents=True, exist_ok=True)
+    torch.set_num_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)
+    vcfg = cfg.vit_config(len(dataset.classes))
+    grid = vcfg.grid_size[0]
+    train_pool = load_pool(dataset.split("train"), dataset.classes, cfg.img_size, grid, workers, pool_cache, progress)
+    val_recs = dataset.split("val")
+    val_recs = [val_recs[i] for i in np.random.default_rng(cfg.seed).permutation(len(val_recs))[: cfg.eval_images]]
+    val_pool = load_pool(val_recs, dataset.classes, cfg.img_size, grid, workers, pool_cache, progress) if val_recs else None
+
+    model = VisionTransformer(vcfg, cfg.hooked_layer)
+    opt = torch.optim.AdamW(_param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=(0.9, cfg.beta2))
+    state = load_checkpoint(run_dir, model, opt) or TrainState()
+    (run_dir / "train_config.json").write_text(json.dumps({"train": _cfg_json(cfg), "vit": vcfg.to_json(), "classes": list(dataset.classes)}, indent=1))
+
+    stop = {"flag": False}
+    prev = signal.getsignal(signal.SIGINT)
+
+    def _sigint(*_: Any) -> None:
+        stop["flag"] = True
+
+    try:
+        signal.signal(signal.SIGINT, _sigint)
+    except ValueError:  # not the main thread
+        prev = None
+    n = len(train_pool.labels_N)
+    images = train_pool.images_NHWC
+    cover = torch.from_numpy(train_pool.cover_NP.astype(np.float32)).view(n, grid, grid)
+    labels = torch.from_numpy(train_pool.labels_N)
+    model.train()
+    bar = tqdm(total=cfg.total_samples, initial=state.samples_seen, unit="img", desc="train ViT", disable=not progress, smoothing=0.05)
+    t_last_ck, t_start, elapsed0 = time.time(), time.time(), state.elapsed_s
+    next_eval = (state.samples_seen // cfg.eval_every_samples + 1) * cfg.eval_every_samples
+    try:
+        while state.samples_seen < cfg.total_samples and not stop["flag"] and not (should_stop and should_stop()):
+            rng = np.random.default_rng([cfg.seed, state.step])
+            idx = np.sort(rng.choice(n, cfg.batch_size, replace=False))
+            xb, cb = _augment(torch.from_numpy(np.asarray(images[idx])), cover[idx], rng)
+            yb = labels[idx]
+            for g in opt.param_groups:
+                g["lr"] = lr_at(cfg, state.samples_seen)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+                cl, pl = model(_to_pixels(xb, cfg))
+            cl, pl = cl.float(), pl.float()
+            target = cb.reshape(cfg.batch_size, -1)
+            weight = 1.0 + (cfg.defect_patch_weight - 1.0) * (target > 0).float()
+            loss_c = F.cross_entropy(cl, yb)
+            loss_p = F.binary_cross_entropy_with_logits(pl, target, weight=weight)
+            loss = loss_c + cfg.patch_loss_weight * loss_p
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            state.step += 1
+            state.samples_seen += cfg.batch_size
+            state.elapsed_s = elapsed0 + time.time() - t_start
+            if state.step % 10 == 0:
+                state.losses.append((state.samples_seen, float(loss_c), float(loss_p)))
+            bar.update(cfg.batch_size)
+            bar.set_postfix(cls=f"{float(loss_c):.3f}", patch=f"{float(loss_p):.3f}", lr=f"{opt.param_groups[0]['lr']:.1e}")
+            if val_pool is not None and (state.samples_seen >= next_eval or state.samples_seen >= cfg.total_samples):
+                m = quick_heldout_metrics(model, val_pool, cfg)
+                state.curve.append({"samples": state.samples_seen, "elapsed_s": round(state.elapsed_s, 1), **m})
+                bar.write(f"[{state.samples_seen} samples, {state.elapsed_s / 60:.1f} min] val image AUROC {m['image_auroc']:.4f}, patch AUROC {m['patch_auroc']:.4f}")
+                next_eval += cfg.eval_every_samples
+            if time.time() - t_last_ck > cfg.checkpoint_every_s:
+                save_checkpoint(run_dir, model, opt, state, cfg)
+                t_last_ck = time.time()
+    finally:
+        bar.close()
+        save_checkpoint(run_dir, model, opt, state, cfg)
+        if prev is not None:
+            signal.signal(signal.SIGINT, prev)
+    plot_losses(state, run_dir / "loss_curve.png")
+    model.eval()
+    if state.samples_seen >= cfg.total_samples:
+        from safetensors.torch import save_file
+
+        save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(run_dir / "vit.safetensors"))
+        (run_dir / "DONE").write_text(json.dumps({"samples": state.samples_seen, "elapsed_s": state.elapsed_s}))
+    return model
+
+
+def load_trained(run_dir: Path) -> tuple[VisionTransformer, dict[str, Any]]:
+    from safetensors.torch import load_file
+
+    info = json.loads((run_dir / "train_config.json").read_text())
+    vcfg = ViTConfig.from_json(info["vit"])
+    return build_vit(vcfg, info["train"]["hooked_layer"], load_file(str(run_dir / "vit.safetensors"))), info
+
+
+def plot_losses(state: TrainState, out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if not state.losses:
+        return
+    a = np.array(state.losses)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), dpi=110)
+    k = max(1, len(a) // 200)
+    smooth = lambda v: np.convolve(v, np.ones(k) / k, mode="valid")  # noqa: E731
+    axes[0].plot(a[k - 1 :, 0], smooth(a[:, 1]), label="class CE")
+    axes[0].plot(a[k - 1 :, 0], smooth(a[:, 2]), label="patch BCE (weighted)")
+    axes[0].set_xlabel("samples seen")
+    axes[0].set_yscale("log")
+    axes[0].legend()
+    axes[0].set_title("training loss")
+    if state.curve:
+        c = state.curve
+        axes[1].plot([e["samples"] for e in c], [e["image_auroc"] for e in c], "o-", label="image AUROC")
+        axes[1].plot([e["samples"] for e in c], [e["patch_auroc"] for e in c], "s-", label="patch AUROC")
+        axes[1].set_xlabel("samples seen")
+        axes[1].set_ylim(0.5, 1.0)
+        axes[1].legend()
+        axes[1].set_title("held-out (validation) learning curve")
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
