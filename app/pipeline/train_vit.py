@@ -247,10 +247,11 @@ def train_vit(
             state.step += 1
             state.samples_seen += cfg.batch_size
             state.elapsed_s = elapsed0 + time.time() - t_start
+            lc, lp = loss_c.item(), loss_p.item()
             if state.step % 10 == 0:
-                state.losses.append((state.samples_seen, float(loss_c), float(loss_p)))
+                state.losses.append((state.samples_seen, lc, lp))
             bar.update(cfg.batch_size)
-            bar.set_postfix(cls=f"{float(loss_c):.3f}", patch=f"{float(loss_p):.3f}", lr=f"{opt.param_groups[0]['lr']:.1e}")
+            bar.set_postfix(cls=f"{lc:.3f}", patch=f"{lp:.3f}", lr=f"{opt.param_groups[0]['lr']:.1e}")
             if val_pool is not None and (state.samples_seen >= next_eval or state.samples_seen >= cfg.total_samples):
                 m = quick_heldout_metrics(model, val_pool, cfg)
                 state.curve.append({"samples": state.samples_seen, "elapsed_s": round(state.elapsed_s, 1), **m})

@@ -1,0 +1,296 @@
+"""One command from nothing to a validated bundle: data, ViT, evaluation, recording, the SAE
+grid, the choice, the feature dictionary, fidelity and causal sanity, ONNX export, model card.
+
+Every step writes its result into the work folder and is skipped when that result exists,
+so an interrupted build resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.core.errors import InspectorError
+from app.core.grid import PatchGrid
+from app.core.preprocess import Preprocessing
+from app.core.sae import SAEConfig, SAEWeights, encode
+from app.core.vit import VisionTransformer, build_vit
+from app.core.vit_config import ViTConfig
+from app.pipeline.presets import BuildPreset
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class BuildContext:
+    preset: BuildPreset
+    work: Path
+    out: Path
+    log: Log
+    progress: bool
+    timings: dict[str, float]
+
+    def step(self, name: str) -> _Step:
+        return _Step(self, name)
+
+
+class _Step:
+    def __init__(self, ctx: BuildContext, name: str) -> None:
+        self.ctx, self.name = ctx, name
+
+    def __enter__(self) -> _Step:
+        self.t0 = time.time()
+        self.ctx.log(f"== {self.name}")
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        dt = time.time() - self.t0
+        self.ctx.timings[self.name] = self.ctx.timings.get(self.name, 0.0) + dt
+        if exc[0] is None:
+            self.ctx.log(f"   {self.name}: {dt / 60:.1f} min")
+
+
+def _load_external_vit(weights: Path, config: Path) -> tuple[VisionTransformer, Preprocessing, tuple[str, ...]]:
+    """A user's ViT: timm-named safetensors + a JSON with ``vit``, ``hooked_layer``, ``classes``
+    and optionally ``preprocess``."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    try:
+        info = json.loads(Path(config).read_text(encoding="utf-8"))
+        vcfg = ViTConfig.from_json(info["vit"])
+        layer = int(info["hooked_layer"])
+        classes = tuple(info["classes"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InspectorError("vit_config", f"cannot read the ViT configuration {config}: {exc}") from exc
+    try:
+        state = load_file(str(weights))
+    except (OSError, SafetensorError) as exc:
+        raise InspectorError("vit_weights", f"cannot read ViT weights {weights}: {exc}") from exc
+    prep = Preprocessing.from_json(info["preprocess"]) if "preprocess" in info else Preprocessing(input_size=(vcfg.img_size, vcfg.img_size))
+    return build_vit(vcfg, layer, state), prep, classes
+
+
+def build_bundle(
+    out_dir: str | Path,
+    preset: BuildPreset,
+    work_dir: str | Path,
+    *,
+    data: str | Path | None = None,
+    vit_weights: str | Path | None = None,
+    vit_config: str | Path | None = None,
+    samples_dir: str | Path | None = None,
+    progress: bool = True,
+    log: Log = print,
+) -> Path:
+    import torch
+    from safetensors.torch import save_file
+
+    from app.core.bundle import sha256_file
+    from app.pipeline.dataset import scan_dataset
+    from app.pipeline.evaluate import evaluate
+    from app.pipeline.predict import TorchModelRunner
+    from app.pipeline.record import open_recording, record_activations
+    from app.pipeline.train_sae import train_sae_grid
+    from app.pipeline.train_vit import plot_losses, train_vit  # noqa: F401
+
+    work = Path(work_dir)
+    work.mkdir(parents=True, exist_ok=True)
+    ctx = BuildContext(preset, work, Path(out_dir), log, progress, {})
+    t_build = time.time()
+    seed = preset.seed
+
+    # 1. data
+    if data is None:
+        from app.pipeline.synth.writer import generate_dataset
+
+        data = work / "data"
+        with ctx.step("data: synthetic parts (MVTec AD layout)"):
+            generate_dataset(Path(data), preset.synth, workers=2, progress=progress)
+    ds = scan_dataset(data, seed=seed)
+    log(f"   dataset {data}: {len(ds.split('train'))} train, {len(ds.split('val'))} val, {len(ds.split('test'))} test; "
+        f"classes {', '.join(ds.classes)}")
+
+    # 2. the ViT
+    vit_dir = work / "vit"
+    if vit_weights is not None:
+        if vit_config is None:
+            raise InspectorError("vit_config", "--vit needs --vit-config (a JSON with vit, hooked_layer, classes)")
+        vit, prep, classes = _load_external_vit(Path(vit_weights), Path(vit_config))
+        if tuple(classes) != ds.classes:
+            raise InspectorError("class_mismatch", f"the ViT's classes {list(classes)} differ from the dataset's {list(ds.classes)}")
+        vit_dir.mkdir(exist_ok=True)
+        save_file({k: v.contiguous() for k, v in vit.state_dict().items()}, str(vit_dir / "vit.safetensors"))
+        train_info: dict[str, Any] = {"source": f"existing ViT {Path(vit_weights).name}"}
+    else:
+        with ctx.step("ViT training"):
+            vit = train_vit(ds, preset.train, vit_dir, progress=progress, pool_cache=work / "cache")
+        if not (vit_dir / "vit.safetensors").is_file():
+            raise InspectorError("build_stopped", "ViT training stopped before the end; run the same command again to resume")
+        prep, classes = preset.train.preprocessing(), ds.classes
+        train_info = json.loads((vit_dir / "state.json").read_text())
+    vit = vit.float().eval()
+    cfg = vit.cfg
+    grid = PatchGrid(*cfg.grid_size)
+    runner = TorchModelRunner(vit)
+    vit_sha = sha256_file(vit_dir / "vit.safetensors")
+
+    # 3. evaluation of the ViT (threshold on validation, metrics on test)
+    eval_dir = work / "eval_vit"
+    if not (eval_dir / "metrics.json").is_file():
+        with ctx.step("ViT evaluation"):
+            evaluate(runner, ds, prep, grid, eval_dir, class_names=classes, cache=work / "cache", progress=progress)
+    vit_metrics = json.loads((eval_dir / "metrics.json").read_text())
+    threshold = float(vit_metrics["threshold"]["value"])
+
+    # 4. recording
+    acts_dir = work / "acts"
+    if not (acts_dir / "header.json").is_file():
+        from app.cli.record import pick_records
+
+        with ctx.step("recording layer activations"):
+            torch.set_num_threads(2)
+            recs = pick_records(ds, preset.record_train, preset.record_val, preset.record_test, seed)
+            record_activations(runner, ds, recs, prep, grid, acts_dir, vit_sha256=vit_sha, layer=vit.hooked_layer, progress=progress)
+    rec = open_recording(acts_dir, vit_sha256=vit_sha, layer=vit.hooked_layer)
+    train_ids, val_ids, test_ids = rec.split_ids("train"), rec.split_ids("val"), rec.split_ids("test")
+
+    # 5. the SAE grid, one pass
+    sae_dir = work / "sae"
+    with ctx.step("SAE grid training"):
+        val_tokens = rec.tokens_for(val_ids)
+        grid_res = train_sae_grid(rec.tokens_for(train_ids), val_tokens, preset.sae, sae_dir, progress=progress)
+
+    # 6. choose for interpretability, on validation
+    with ctx.step("SAE selection"):
+        selection = choose_sae(rec, grid_res.variants, sae_dir, val_ids, preset)
+    (work / "selection.json").write_text(json.dumps(selection, indent=1))
+    chosen = next(v for v in grid_res.variants if v["name"] == selection["chosen"])
+    from app.pipeline.train_sae import evaluate_sae, load_variant, pareto_plot
+
+    sae_cfg, sae_w = load_variant(sae_dir, chosen, cfg.embed_dim)
+    pareto_plot(grid_res.variants, work / "pareto.png", chosen=chosen["name"])
+    test_sae_metrics = evaluate_sae(sae_cfg, sae_w, rec.tokens_for(test_ids))
+
+    # 7. the feature dictionary
+    from app.core.dictionary import FeatureDictionary
+    from app.pipeline.dictionary_builder import build_dictionary
+
+    dict_dir = work / "dictionary" / chosen["name"]
+    if not (dict_dir / "dictionary.safetensors").is_file():
+        with ctx.step("feature dictionary"):
+            dict_dir.mkdir(parents=True, exist_ok=True)
+            dictionary = build_dictionary(rec, sae_cfg, sae_w, train_ids=train_ids, test_ids=test_ids, seed=seed, progress=progress)
+            dictionary.to_files(dict_dir)
+    dictionary = FeatureDictionary.from_files(dict_dir / "dictionary.safetensors", dict_dir / "dictionary.json", sae_cfg.width)
+
+    # 8. a staging bundle, then fidelity and causal sanity through the real engine
+    from app.pipeline.bundle_writer import write_bundle
+
+    name = "default" if preset.name == "default" else f"{preset.name}"
+    common = dict(name=name, version=preset.version, classes=tuple(classes), threshold=threshold, vit=vit, preprocess=prep,
+                  sae_cfg=sae_cfg, sae_weights=sae_w, dictionary=dictionary)
+    stage = work / "bundle_stage"
+    with ctx.step("staging bundle (ONNX export)"):
+        write_bundle(stage, **common)
+    from app.pipeline.bundle_checks import causal_sanity, downstream_fidelity
+
+    with ctx.step("downstream fidelity and causal sanity"):
+        fidelity = downstream_fidelity(stage, ds, preset, rec, train_ids)
+        causal = causal_sanity(stage, ds, preset, selection["val_ap"][chosen["name"]])
+    (work / "fidelity.json").write_text(json.dumps(fidelity, indent=1))
+    (work / "causal.json").write_text(json.dumps(causal, indent=1))
+
+    # 9. the model card and the final bundle
+    from app.pipeline.model_card import render_model_card
+
+    ctx.timings["total"] = time.time() - t_build
+    card = render_model_card(
+        preset=preset, dataset=ds, vit=vit, prep=prep, train_info=train_info, vit_metrics=vit_metrics,
+        grid_variants=grid_res.variants, selection=selection, chosen=chosen, sae_cfg=sae_cfg,
+        test_sae_metrics=test_sae_metrics, dictionary=dictionary, fidelity=fidelity, causal=causal,
+        timings=ctx.timings,
+    )
+    extra = {"pareto_png": work / "pareto.png", "confusion_png": eval_dir / "confusion.png"}
+    if (vit_dir / "loss_curve.png").is_file():
+        extra["loss_curve_png"] = vit_dir / "loss_curve.png"
+    with ctx.step("final bundle"):
+        write_bundle(ctx.out, **common, model_card=card, extra_files=extra,
+                     extra={"model_card_summary": _summary(vit_metrics, test_sae_metrics, fidelity, causal)})
+    shutil.rmtree(stage, ignore_errors=True)
+    if samples_dir is not None:
+        write_samples(ds, Path(samples_dir), preset.samples_per_type, seed)
+    log(f"bundle written: {ctx.out} ({sum(f.stat().st_size for f in ctx.out.iterdir()) / 1e6:.1f} MB)")
+    return ctx.out
+
+
+def choose_sae(rec, variants: list[dict[str, Any]], sae_dir: Path, val_ids: list[int], preset: BuildPreset) -> dict[str, Any]:  # noqa: ANN001
+    """Among SAEs with val FVU <= max_fvu and dead <= max_dead, the highest mean best-latent AP
+    over the defect types, measured on validation tokens (every other patch a negative)."""
+    import scipy.sparse as sp
+
+    from app.pipeline.latent_stats import ap_matrix
+    from app.pipeline.train_sae import load_variant
+
+    types = rec.header["defect_types"]
+    labels = rec.defect_label_NP()[val_ids].reshape(-1)
+    onehot = np.stack([labels == 1 + i for i in range(len(types))], axis=1)
+    tokens = rec.tokens_for(val_ids)
+    val_ap: dict[str, list[list[float]]] = {}
+    rows = []
+    for v in variants:
+        cfg, w = load_variant(sae_dir, v, rec.d_model)
+        z = sp.vstack([sp.csr_matrix(encode(w, cfg, tokens[i : i + 8192])) for i in range(0, len(tokens), 8192)])
+        ap = ap_matrix(z, onehot)  # [S, T]
+        val_ap[v["name"]] = np.nan_to_num(ap, nan=0.0).tolist()
+        has_pos = onehot.any(axis=0)
+        best = np.where(has_pos, np.nanmax(np.nan_to_num(ap, nan=0.0), axis=0), np.nan)
+        eligible = v["val"]["fvu"] <= preset.max_fvu and v["val"]["dead_fraction"] <= preset.max_dead
+        rows.append({"name": v["name"], "eligible": bool(eligible), "mean_best_ap": float(np.nanmean(best)) if has_pos.any() else 0.0,
+                     "best_ap_per_type": {t: (None if np.isnan(b) else float(b)) for t, b in zip(types, best)}})
+    pool = [r for r in rows if r["eligible"]] or rows
+    chosen = max(pool, key=lambda r: r["mean_best_ap"])
+    return {"chosen": chosen["name"], "rule": f"val FVU <= {preset.max_fvu}, dead <= {preset.max_dead:.0%}, max mean best-latent AP",
+            "any_eligible": any(r["eligible"] for r in rows), "candidates": rows, "val_ap": val_ap, "types": types}
+
+
+def _summary(vit_metrics, sae_metrics, fidelity, causal) -> dict[str, Any]:  # noqa: ANN001
+    return {
+        "image_auroc": vit_metrics["image"]["overall"]["auroc"],
+        "pixel_auroc": vit_metrics["pixel"]["auroc"],
+        "aupro": vit_metrics["pixel"]["aupro"],
+        "sae_test_fvu": sae_metrics["fvu"],
+        "sae_test_dead_fraction": sae_metrics["dead_fraction"],
+        "recon_only_image_auroc": fidelity["recon_only"]["image_auroc"],
+        "causal_ratio_per_type": {t: c["ratio"] for t, c in causal["per_type"].items()},
+    }
+
+
+def write_samples(ds, out: Path, per_type: int, seed: int) -> list[Path]:  # noqa: ANN001
+    """A dozen or so held-out parts (ok and every defect type) with their masks, named by type."""
+    import cv2
+
+    from app.core.images import load_image
+
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    written = []
+    test = ds.split("test")
+    for label in ["good", *ds.defect_types]:
+        recs = [r for r in test if r.label == label and r.difficulty in ("normal", "none", "unknown")]
+        for j, i in enumerate(rng.permutation(len(recs))[:per_type]):
+            r = recs[i]
+            stem = f"{'ok' if label == 'good' else label}_{j + 1}"
+            img = load_image(r.path).pixels_HWC
+            cv2.imwrite(str(out / f"{stem}.png"), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+            written.append(out / f"{stem}.png")
+            if r.mask_path is not None:
+                shutil.copy(r.mask_path, out / f"{stem}_mask.png")
+    return written
