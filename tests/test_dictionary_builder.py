@@ -1,0 +1,153 @@
+"""End to end: a tiny MVTec-layout dataset -> recording -> feature dictionary. A few seconds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from app.core.dictionary import FeatureDictionary
+from app.core.grid import PatchGrid
+from app.core.sae import encode
+from app.pipeline.dictionary_builder import best_latents_per_class, build_dictionary, draw_exemplar_crop
+
+SIZE = 48
+
+
+def _write_dataset(root: Path, seed: int = 0) -> None:
+    """10 random 48x48 images: train good/scratch, test good/scratch/stain, rectangle masks,
+    and a two-element surface map (left half / right half)."""
+    rng = np.random.default_rng(seed)
+    legend = {"1": "metal", "2": "paint"}
+    (root / "surface_masks").mkdir(parents=True)
+    (root / "surface_masks" / "legend.json").write_text(json.dumps(legend))
+    plan = [("train", "good", 3), ("train", "scratch", 2), ("test", "good", 2), ("test", "scratch", 2), ("test", "stain", 1)]
+    for split, label, n in plan:
+        for i in range(n):
+            name = f"{i:03d}"
+            img = rng.integers(0, 255, (SIZE, SIZE, 3), dtype=np.uint8)
+            d = root / split / label
+            d.mkdir(parents=True, exist_ok=True)
+            if label != "good":
+                y0, x0 = rng.integers(0, SIZE - 16, 2)
+                mask = np.zeros((SIZE, SIZE), np.uint8)
+                mask[y0 : y0 + 14, x0 : x0 + 12] = 255
+                img[mask > 0] = (255, 40, 40) if label == "scratch" else (30, 30, 200)
+                g = root / "ground_truth" / label
+                g.mkdir(parents=True, exist_ok=True)
+                cv2.imwrite(str(g / f"{name}_mask.png"), mask)
+            cv2.imwrite(str(d / f"{name}.png"), img)
+            surf = np.ones((SIZE, SIZE), np.uint8)
+            surf[:, SIZE // 2 :] = 2
+            sd = root / "surface_masks" / split / label
+            sd.mkdir(parents=True, exist_ok=True)
+            cv2.imwrite(str(sd / f"{name}.png"), surf)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    from app.core.backends.select import open_backend
+    from app.pipeline.dataset import scan_dataset
+    from app.pipeline.random_bundle import make_random_bundle
+    from app.pipeline.record import open_recording, record_activations
+
+    tmp = tmp_path_factory.mktemp("dict")
+    bundle = make_random_bundle(tmp / "bundle", seed=3, with_dictionary=False)
+    _write_dataset(tmp / "data")
+    ds = scan_dataset(tmp / "data", val_fraction=0.0)
+    m = bundle.manifest
+    grid = PatchGrid(m.vit.img_size // m.vit.patch_size, m.vit.img_size // m.vit.patch_size)
+    runner = open_backend(bundle, "onnx")
+    record_activations(runner, ds, list(ds.records), m.preprocess, grid, tmp / "rec", vit_sha256="0" * 64,
+                       layer=m.hooked_layer, batch=4, progress=False)
+    rec = open_recording(tmp / "rec")
+    d = build_dictionary(rec, m.sae, bundle.sae_weights, train_ids=rec.split_ids("train"), test_ids=rec.split_ids("test"),
+                         n_top=4, n_random=2, crop_size=16, seed=0, progress=False)
+    return tmp, bundle, rec, d
+
+
+def test_shapes_and_invariants(built) -> None:
+    _, bundle, rec, d = built
+    s = bundle.manifest.sae.width
+    assert d.width == s
+    assert d.hist.shape == (s, 20) and d.top_value.shape == (s, 4) and d.rand_value.shape == (s, 2)
+    assert d.region_classes == ("scratch", "stain", "metal", "paint")
+    assert d.defect_classes == ("scratch", "stain")
+    assert d.assoc_ap.shape == (s, 4) and d.assoc_auroc.shape == (s, 2)
+    assert np.all(d.p99 <= d.max_act + 1e-6) and np.all(d.mean_act <= d.max_act + 1e-6)
+    assert np.all((d.frequency >= 0) & (d.frequency <= 1))
+    n_train_tokens = len(rec.split_ids("train")) * rec.num_patches
+    assert d.meta["train_tokens"] == n_train_tokens
+    np.testing.assert_allclose(d.hist.sum(axis=1), np.rint(d.frequency * n_train_tokens), atol=0)
+    assert all(lab for lab in d.labels) and len(d.labels) == s
+    fin = d.assoc_ap[np.isfinite(d.assoc_ap)]
+    assert fin.size and np.all((fin >= 0) & (fin <= 1))
+    best = best_latents_per_class(d, top=3)
+    assert set(best) == set(d.region_classes)
+    for rows in best.values():
+        aps = [ap for _, ap in rows]
+        assert aps == sorted(aps, reverse=True)
+
+
+def test_exemplars_match_the_codes(built) -> None:
+    _, bundle, rec, d = built
+    m = bundle.manifest
+    train = set(rec.split_ids("train"))
+    by_name = {}
+    for i, row in enumerate(rec.rows):
+        by_name[str(Path(row["path"]).as_posix())] = i
+    root = d.meta["images_root"]
+    ids = [by_name[str((Path(root) / n).as_posix())] for n in d.images]
+    assert set(ids) <= train
+    codes = {i: encode(bundle.sae_weights, m.sae, rec.image_tokens(i)) for i in train}
+    z_all = np.concatenate([codes[i] for i in sorted(train)])
+    for s in range(d.width):
+        vals = d.top_value[s]
+        assert np.all(np.diff(vals) <= 0)
+        n_pos = int((z_all[:, s] > 0).sum())
+        n_valid = int((d.top_image[s] >= 0).sum())
+        assert n_valid == min(4, n_pos)
+        if n_valid:
+            np.testing.assert_allclose(vals[:n_valid], np.sort(z_all[:, s])[::-1][:n_valid], rtol=1e-5)
+        for j in range(n_valid):
+            i = ids[d.top_image[s, j]]
+            assert codes[i][d.top_patch[s, j], s] == pytest.approx(float(vals[j]), rel=1e-5)
+        for j in range(d.rand_value.shape[1]):
+            if d.rand_image[s, j] >= 0:
+                i = ids[d.rand_image[s, j]]
+                v = codes[i][d.rand_patch[s, j], s]
+                assert v > 0 and v == pytest.approx(float(d.rand_value[s, j]), rel=1e-5)
+
+
+def test_crops_and_round_trip(built) -> None:
+    tmp, bundle, _, d = built
+    for s in range(d.width):
+        n = int((d.top_image[s] >= 0).sum() + (d.rand_image[s] >= 0).sum())
+        crops = d.crops(s)
+        assert len(crops) == n
+        assert all(c.shape == (16, 16, 3) and c.dtype == np.uint8 for c in crops)
+    out = tmp / "saved"
+    out.mkdir()
+    st, js = d.to_files(out)
+    e = FeatureDictionary.from_files(st, js, d.width)
+    for name in ("frequency", "p99", "hist", "top_value", "top_image", "crops_jpeg", "crops_offsets", "assoc_ap"):
+        np.testing.assert_array_equal(getattr(e, name), getattr(d, name))
+    assert e.labels == d.labels and e.images == d.images and e.region_classes == d.region_classes
+    assert e.meta["train_tokens"] == d.meta["train_tokens"]
+
+
+def test_crop_overlay_is_smooth_and_local() -> None:
+    img = np.full((64, 96, 3), 128, np.uint8)
+    act = np.zeros(4 * 6, np.float32)
+    act[1 * 6 + 2] = 2.0
+    crop = draw_exemplar_crop(img, act, (4, 6), patch=1 * 6 + 2, ref=2.0, crop_size=32)
+    assert crop.shape == (32, 32, 3)
+    diff = np.abs(crop.astype(int) - 128).sum(axis=2)
+    assert diff[16, 16] > diff[1, 1]  # strongest at the patch centre
+    assert len(np.unique(diff)) > 8  # graded, not a block
+    quiet = draw_exemplar_crop(img, np.zeros(24, np.float32), (4, 6), 0, 1.0, 32)
+    inside = quiet[10:22, 10:22]  # corner patch: the inside of the image is untouched
+    assert np.all(np.abs(inside.astype(int) - 128) <= 1)
