@@ -15,7 +15,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", required=True, help="dataset folder in MVTec AD layout")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--bundle", help="record with a bundle's ViT")
-    src.add_argument("--run", help="record with a train-vit run folder's ViT")
+    src.add_argument("--vit-run", help="record with the ViT of a train-vit run folder")
     p.add_argument("--out", required=True, help="output folder for the shards")
     p.add_argument("--train-images", type=int, default=6000, help="training images to record (seeded subset)")
     p.add_argument("--val-images", type=int, default=1000)
@@ -54,11 +54,11 @@ def run(args: argparse.Namespace) -> int:
         from app.pipeline.predict import TorchModelRunner
         from app.pipeline.train_vit import TrainConfig, load_trained
 
-        vit, info = load_trained(Path(args.run))
+        vit, info = load_trained(Path(args.vit_run))
         runner, cfg, layer = TorchModelRunner(vit), vit.cfg, vit.hooked_layer
         tc = info["train"]
         prep = TrainConfig(img_size=tc["img_size"], mean=tuple(tc["mean"]), std=tuple(tc["std"])).preprocessing()
-        sha = sha256_file(Path(args.run) / "vit.safetensors")
+        sha = sha256_file(Path(args.vit_run) / "vit.safetensors")
     recs = pick_records(ds, args.train_images, args.val_images, args.test_images, args.seed)
     record_activations(runner, ds, recs, prep, PatchGrid(*cfg.grid_size), Path(args.out), vit_sha256=sha, layer=layer,
                        progress=not args.no_progress, world=world)

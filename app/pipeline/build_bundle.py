@@ -99,7 +99,7 @@ def build_bundle(
     from app.pipeline.predict import TorchModelRunner
     from app.pipeline.record import open_recording, record_activations
     from app.pipeline.train_sae import train_sae_grid
-    from app.pipeline.train_vit import plot_losses, train_vit  # noqa: F401
+    from app.pipeline.train_vit import load_trained, train_vit
 
     work = Path(work_dir)
     work.mkdir(parents=True, exist_ok=True)
@@ -130,8 +130,11 @@ def build_bundle(
         save_file({k: v.contiguous() for k, v in vit.state_dict().items()}, str(vit_dir / "vit.safetensors"))
         train_info: dict[str, Any] = {"source": f"existing ViT {Path(vit_weights).name}"}
     else:
-        with ctx.step("ViT training"):
-            vit = train_vit(ds, preset.train, vit_dir, progress=progress, pool_cache=work / "cache")
+        if (vit_dir / "DONE").is_file() and (vit_dir / "vit.safetensors").is_file():
+            vit, _ = load_trained(vit_dir)
+        else:
+            with ctx.step("ViT training"):
+                vit = train_vit(ds, preset.train, vit_dir, progress=progress, pool_cache=work / "cache")
         if not (vit_dir / "vit.safetensors").is_file():
             raise InspectorError("build_stopped", "ViT training stopped before the end; run the same command again to resume")
         prep, classes = preset.train.preprocessing(), ds.classes

@@ -177,7 +177,7 @@ def load_pool(
     from tqdm import tqdm
 
     bar = tqdm(total=len(jobs), desc="decoding images", unit="img", disable=not progress)
-    if workers > 1 and len(jobs) > 64:
+    if workers > 1 and len(jobs) > 1024:  # spawning workers costs ~1 s each: only worth it for large pools
         import multiprocessing as mp
 
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as ex:

@@ -198,6 +198,12 @@ def train_sae_grid(
                 loss = mse / (x - x.mean(0)).pow(2).sum(1).mean().clamp_min(1e-8)
                 with torch.no_grad():
                     fired = (z > 0).any(0)
+                    if wsize > 1:  # a latent is alive if it fired on any rank's slice
+                        import torch.distributed as dist
+
+                        fired_i = fired.to(torch.int32)
+                        dist.all_reduce(fired_i, op=dist.ReduceOp.MAX)
+                        fired = fired_i.bool()
                     m.last_fired[fired] = tokens_seen
                     dead = (tokens_seen - m.last_fired) > dead_window
                 if dead.any():

@@ -189,7 +189,7 @@ def generate_dataset(root: Path, cfg: SynthConfig, workers: int = 2, progress: b
     bar = tqdm(total=total, initial=total - sum(t[4] for t in tasks), disable=not progress, file=sys.stderr,
                unit="img", desc="synth")
     try:
-        if workers > 1 and len(tasks) > 1:
+        if workers > 1 and len(tasks) > 4:  # spawn start-up (~1 s) only pays for larger datasets
             import multiprocessing as mp
 
             ctx = mp.get_context("spawn")  # fork after OpenCV threads have run can deadlock

@@ -1,0 +1,365 @@
+"""Causal analysis: ranking with controls, dose–response, injection, specificity, CLI, rank-folder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.core.causal import (
+    Specificity,
+    build_rank1_tokens,
+    dose_response,
+    inject,
+    matched_random_latents,
+    percentile_vs,
+    rank_latents,
+    specificity,
+    specificity_batch,
+)
+from app.core.edits import LatentEdit
+from app.core.errors import InspectorError
+
+ROOT = Path(__file__).resolve().parents[1]
+TOL = 1e-5
+
+
+@pytest.fixture(scope="module")
+def session(random_bundle_dir):
+    from app.core.session import InspectionSession
+
+    s = InspectionSession.open(random_bundle_dir, backend="torch")
+    s.analyze(np.random.default_rng(3).integers(0, 256, (32, 32, 3), dtype=np.uint8))
+    return s
+
+
+@pytest.fixture(scope="module")
+def mask():
+    m = np.zeros((32, 32), bool)
+    m[4:20, 6:22] = True  # 3 x 3 patches partly covered on the 4 x 4 grid
+    return m
+
+
+@pytest.fixture(scope="module")
+def ranked(session, mask):
+    return rank_latents(session, mask, top=8, controls=12, seed=7)
+
+
+# --- ranking --------------------------------------------------------------------------
+
+
+def test_batched_effects_equal_one_at_a_time(session, mask, ranked):
+    base = session.analysis.baseline
+    m_P = session.patch_weights(mask)
+    assert len(ranked.latents) == 8 and ranked.active_in_region > 8
+    for r in ranked.latents:
+        o = session.intervene(mask, [LatentEdit(r.id, "off")])
+        assert abs(r.delta_score - (o.score - base.score)) < TOL
+        np.testing.assert_allclose(r.delta_class_probs_C, o.class_probs - base.class_probs, atol=TOL)
+        ref = specificity(base.patch_map, o.patch_map, m_P)
+        assert abs(r.specificity.inside - ref.inside) < TOL and abs(r.specificity.outside - ref.outside) < TOL
+    for c in ranked.random_latents:
+        o = session.intervene(mask, [LatentEdit(c.latent, "off")])
+        assert abs(c.delta_score - (o.score - base.score)) < TOL
+    a = session.analysis
+    for c in ranked.random_directions:  # rebuild each direction edit by hand, run it alone
+        tokens = a.tokens_TD.copy()
+        tokens[1:] -= (m_P * a.codes_PS[:, c.latent] * np.linalg.norm(session.bundle.sae_weights.W_dec[c.latent]))[:, None] * c.direction_D[None]
+        o = session.run_token_batch([tokens])[0]
+        assert abs(c.delta_score - (o.score - base.score)) < TOL
+
+
+def test_ranking_order_and_fields(session, mask, ranked):
+    act = session.patch_weights(mask) @ session.analysis.codes_PS
+    top8 = set(np.argsort(-act, kind="stable")[:8].tolist())
+    assert {r.id for r in ranked.latents} == top8  # the most active in the region ...
+    effects = [abs(r.delta_score) for r in ranked.latents]
+    assert effects == sorted(effects, reverse=True)  # ... sorted by measured effect
+    pool = np.abs(ranked.control_deltas())
+    assert pool.size == 24
+    for r in ranked.latents:
+        assert abs(r.activation - act[r.id]) < 1e-4
+        assert r.percentile_vs_control == pytest.approx(percentile_vs(abs(r.delta_score), pool))
+        assert r.beats_p95 == (abs(r.delta_score) > np.percentile(pool, 95))
+    for c in ranked.random_latents:  # active in the region, outside the top N
+        assert act[c.latent] > 0 and c.latent not in top8
+    j = json.loads(json.dumps(ranked.to_json()))
+    assert set(j["latents"][0]) >= {"id", "label", "activation", "delta_score", "percentile_vs_control", "specificity"}
+    assert len(j["controls"]["random_latents"]) == len(j["controls"]["random_directions"]) == 12
+    assert {"build", "suffix", "total"} <= set(j["timings_ms"])
+
+
+def test_controls_reproducible_from_seed(session, mask, ranked):
+    again = rank_latents(session, mask, top=8, controls=12, seed=7)
+    assert [c.latent for c in again.random_latents] == [c.latent for c in ranked.random_latents]
+    for c1, c2 in zip(again.random_directions, ranked.random_directions):
+        np.testing.assert_array_equal(c1.direction_D, c2.direction_D)
+    np.testing.assert_array_equal(again.control_deltas(), ranked.control_deltas())
+    other = rank_latents(session, mask, top=8, controls=12, seed=8)
+    assert not np.array_equal(other.random_directions[0].direction_D, ranked.random_directions[0].direction_D)
+    assert [c.latent for c in other.random_latents] != [c.latent for c in ranked.random_latents]
+
+
+@pytest.mark.parametrize("profile", ["latent", "uniform"])
+def test_random_directions_have_the_stated_norms(session, mask, profile):
+    res = rank_latents(session, mask, top=5, controls=11, seed=1, direction_profile=profile)
+    removed = {r.id: r.removed_norm for r in res.latents}
+    by_activation = sorted(res.latents, key=lambda r: -r.activation)
+    a, m_P = session.analysis, res.m_P
+    W = session.bundle.sae_weights.W_dec
+    for k, c in enumerate(res.random_directions):
+        assert c.latent == by_activation[k % 5].id  # cycles through the ranked latents
+        assert abs(np.linalg.norm(c.direction_D) - 1) < 1e-5
+        # the ranked latent's removed contribution, measured on the tokens
+        off = session.edited_tokens(m_P, [LatentEdit(c.latent, "off")]) - a.tokens_TD
+        assert np.linalg.norm(off) == pytest.approx(removed[c.latent], rel=1e-4)
+        assert c.norm == pytest.approx(removed[c.latent], rel=1e-4)
+        if profile == "latent":  # same per-patch norms as the latent's removed contribution
+            coeff = m_P * a.codes_PS[:, c.latent] * np.linalg.norm(W[c.latent])
+        else:  # spread over the region by m alone
+            coeff = m_P * removed[c.latent] / np.linalg.norm(m_P)
+        delta = build_rank1_tokens(a.tokens_TD, -coeff[None], c.direction_D[None])[0] - a.tokens_TD
+        assert np.linalg.norm(delta) == pytest.approx(removed[c.latent], rel=1e-4)
+        np.testing.assert_allclose(np.linalg.norm(delta[1:], axis=1), np.linalg.norm(off[1:], axis=1) if profile == "latent" else coeff, rtol=1e-4, atol=1e-6)
+        assert not delta[0].any()  # CLS untouched
+
+
+def test_whole_image_and_no_candidates(session):
+    res = rank_latents(session, None, top=64, controls=5, seed=0)  # every active latent is ranked
+    assert res.whole_image and res.region_patches == 16
+    assert len(res.latents) == res.active_in_region and not res.random_latents
+    assert len(res.random_directions) == 5
+    assert all(np.isnan(r.specificity.outside) and not r.specificity.unspecific for r in res.latents)
+    json.dumps(res.to_json(), allow_nan=False)  # NaN never reaches JSON
+
+
+def test_rank_bad_arguments(session, mask):
+    with pytest.raises(InspectorError):
+        rank_latents(session, mask, top=0)
+    with pytest.raises(InspectorError):
+        rank_latents(session, mask, controls=-1)
+
+
+def test_matched_random_latents_follow_the_ranked_distribution():
+    act = np.zeros(400)
+    act[:10] = 100.0  # ranked
+    act[10:200] = np.geomspace(0.01, 50.0, 190)  # candidates
+    picks = matched_random_latents(act, np.arange(10), 500, np.random.default_rng(0))
+    assert set(picks.tolist()) <= set(range(10, 200))
+    assert np.median(act[picks]) > np.percentile(act[10:200], 90)  # pulled toward the ranked activations
+    assert matched_random_latents(act, np.arange(200), 5, np.random.default_rng(0)).size == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-1, 1), min_size=1, max_size=30), st.floats(-2, 2))
+def test_percentile_bounds(pool, x):
+    p = percentile_vs(x, np.array(pool))
+    assert 0.0 <= p <= 100.0
+    assert percentile_vs(max(pool) + 1, np.array(pool)) == 100.0
+
+
+# --- specificity ----------------------------------------------------------------------
+
+
+def test_specificity_as_defined():
+    before = np.zeros((2, 3))
+    m_P = np.array([1.0, 0.5, 0, 0, 0, 0], np.float32)  # inside: patches 0 and 1
+    after = np.array([[0.4, -0.2, 0.1, 0.0, 0.0, 0.2]]).reshape(1, 2, 3)
+    s = specificity_batch(before, after, m_P)[0]
+    assert s.inside == pytest.approx(0.3) and s.outside == pytest.approx(0.075)
+    assert not s.unspecific and s.ratio == pytest.approx(0.25)
+    after2 = np.array([[0.1, 0.1, 0.2, 0.0, 0.0, 0.0]]).reshape(2, 3)
+    s2 = specificity(before, after2, m_P)
+    assert s2.outside == pytest.approx(0.05) and not s2.unspecific  # 0.05 = 0.5 x 0.1 is not more than half
+    s3 = specificity(before, after2 * np.array([[1, 1, 3], [1, 1, 1]]), m_P)
+    assert s3.unspecific  # outside 0.15 > 0.5 x 0.1
+    assert Specificity(0.0, 0.0, False).ratio == 0.0
+
+
+# --- dose–response and injection ------------------------------------------------------
+
+
+def test_dose_curve_endpoints(session, mask, ranked):
+    lat = ranked.latents[0].id
+    d = dose_response(session, mask, lat)
+    assert d.strengths_K.size >= 21 and d.strengths_K[0] == -4 and d.strengths_K[-1] == 4
+    assert np.all(np.diff(d.strengths_K) > 0)
+    base = session.analysis.baseline
+    i1, i0 = int(np.nonzero(d.strengths_K == 1)[0][0]), int(np.nonzero(d.strengths_K == 0)[0][0])
+    assert abs(d.scores_K[i1] - base.score) < TOL
+    np.testing.assert_allclose(d.class_probs_KC[i1], base.class_probs, atol=TOL)
+    off = session.intervene(mask, [LatentEdit(lat, "off")])
+    assert abs(d.scores_K[i0] - off.score) < TOL
+    k = d.index_of(-2.0)
+    assert abs(d.scores_K[k] - session.intervene(mask, [LatentEdit(lat, "scale", float(d.strengths_K[k]))]).score) < TOL
+    assert d.class_probs_KC.shape == (d.strengths_K.size, 3)
+    json.dumps(d.to_json(), allow_nan=False)
+    with pytest.raises(InspectorError, match="at least 21"):
+        dose_response(session, mask, lat, points=11)
+    with pytest.raises(InspectorError, match="does not exist"):
+        dose_response(session, mask, 10_000)
+
+
+def test_injection(session):
+    clean = np.zeros((32, 32), bool)
+    clean[16:32, 16:32] = True
+    res = inject(session, clean, 5, r=2.0, controls=10, seed=4)
+    o = session.intervene(clean, [LatentEdit(5, "set", 2.0)])
+    assert abs(res.score - o.score) < TOL
+    assert res.reference == pytest.approx(float(session.reference()[5]))
+    for lat, d in zip(res.control_latents, res.control_deltas):
+        o = session.intervene(clean, [LatentEdit(int(lat), "set", 2.0)])
+        assert abs(d - (o.score - res.baseline_score)) < TOL
+    assert 5 not in res.control_latents.tolist() and len(set(res.control_latents.tolist())) == 10
+    again = inject(session, clean, 5, r=2.0, controls=10, seed=4)
+    np.testing.assert_array_equal(again.control_latents, res.control_latents)
+    assert 0 <= res.percentile_vs_control <= 100
+    j = json.loads(json.dumps(res.to_json(), allow_nan=False))
+    assert {"score", "delta_score", "percentile_vs_control", "controls", "specificity", "creates_defect"} <= set(j)
+
+
+# --- CLI ------------------------------------------------------------------------------
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, cwd=ROOT, timeout=180)
+
+
+@pytest.fixture()
+def image_and_small_mask(tmp_path):
+    img = np.random.default_rng(1).integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    cv2.imwrite(str(tmp_path / "part.png"), img)
+    m = np.zeros((24, 32), np.uint8)  # half size: scaled to the image
+    m[4:14, 6:20] = 255
+    cv2.imwrite(str(tmp_path / "mask.png"), m)
+    return tmp_path / "part.png", tmp_path / "mask.png"
+
+
+def test_cli_rank_json(random_bundle_dir, image_and_small_mask):
+    img, m = image_and_small_mask
+    r = _run("rank", str(img), "--bundle", str(random_bundle_dir), "--mask", str(m), "--top", "6", "--controls", "9",
+             "--seed", "3", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert len(out["latents"]) == 6
+    for lat in out["latents"]:
+        assert {"id", "label", "activation", "delta_score", "percentile_vs_control", "specificity"} <= set(lat)
+        assert {"inside", "outside", "unspecific"} <= set(lat["specificity"])
+    assert len(out["controls"]["random_latents"]) == 9 and len(out["controls"]["random_directions"]) == 9
+    assert all(isinstance(v, float) for v in out["controls"]["random_directions"])
+    assert {"analyze", "build", "suffix", "total"} <= set(out["timings_ms"])
+    assert 0 < out["region"]["patches"] < 16 and out["seed"] == 3
+
+
+def test_cli_dose_json_and_errors(random_bundle_dir, image_and_small_mask):
+    img, m = image_and_small_mask
+    r = _run("dose", str(img), "--bundle", str(random_bundle_dir), "--mask", str(m), "--latent", "3", "--points", "25", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["latent"] == 3 and len(out["strengths"]) == len(out["scores"]) >= 25
+    assert set(out["classes"]) == {"ok", "scratch", "stain"} and len(out["classes"]["ok"]) == len(out["scores"])
+    bad = _run("dose", str(img), "--bundle", str(random_bundle_dir), "--mask", str(m), "--latent", "9999", "--json")
+    assert bad.returncode == 2 and "does not exist" in bad.stderr and "Traceback" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+    few = _run("dose", str(img), "--bundle", str(random_bundle_dir), "--latent", "3", "--points", "5")
+    assert few.returncode == 2 and "at least 21" in few.stderr and len(few.stderr.strip().splitlines()) == 1
+
+
+def _tiny_mvtec(root: Path, n_test: int = 3) -> Path:
+    rng = np.random.default_rng(0)
+    for d in ("train/good", "train/scratch", "test/good", "test/scratch", "ground_truth/scratch"):
+        (root / d).mkdir(parents=True)
+    cv2.imwrite(str(root / "train/good/g0.png"), rng.integers(0, 256, (32, 32, 3), dtype=np.uint8))
+    cv2.imwrite(str(root / "test/good/g1.png"), rng.integers(0, 256, (32, 32, 3), dtype=np.uint8))
+    names = [("train/scratch", "tr0")] + [("test/scratch", f"te{i}") for i in range(n_test)]
+    for k, (folder, name) in enumerate(names):
+        cv2.imwrite(str(root / folder / f"{name}.png"), rng.integers(0, 256, (32, 32, 3), dtype=np.uint8))
+        m = np.zeros((32, 32), np.uint8)
+        m[4 + k : 14 + k, 3 : 25 - k] = 255
+        cv2.imwrite(str(root / "ground_truth/scratch" / f"{name}_mask.png"), m)
+    return root
+
+
+def test_cli_rank_folder(random_bundle_dir, tmp_path):
+    data = _tiny_mvtec(tmp_path / "data")
+    out = tmp_path / "out"
+    r = _run("rank-folder", str(data), "--bundle", str(random_bundle_dir), "--type", "scratch", "--top", "8", "--controls", "16",
+             "--bootstrap", "200", "--out", str(out), "--json", "--quiet")
+    assert r.returncode == 0, r.stderr
+    ev = json.loads(r.stdout)
+    assert ev["type"] == "scratch" and ev["images"] == 3  # the held-out test split only
+    assert 0 <= ev["top_latent_beats_p95_share"] <= 1
+    for lat in ev["latents"]:
+        lo, hi = lat["ci95"]
+        assert lo <= lat["mean_delta"] + 1e-12 and lat["mean_delta"] <= hi + 1e-12
+        assert 0 <= lat["share_beats_p95"] <= 1 and 1 <= lat["images_ranked"] <= 3
+    for name in ("summary.md", "summary.csv", "per_image.csv", "evidence.json", "chart.png"):
+        assert (out / name).stat().st_size > 0
+    assert cv2.imread(str(out / "chart.png")) is not None
+    assert "| latent |" in (out / "summary.md").read_text()
+    bad = _run("rank-folder", str(data), "--bundle", str(random_bundle_dir), "--type", "dent", "--out", str(out))
+    assert bad.returncode == 2 and "no defect type 'dent'" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_evidence_aggregation():
+    from app.core.causal_evidence import ImageEvidence, aggregate
+
+    act = np.zeros(10, bool)
+    act[[1, 2]] = True
+    imgs = [
+        ImageEvidence("a", 0.9, 4, 0.01, 0.02, {1: -0.5, 2: 0.01}, {1: True, 2: False}, act),
+        ImageEvidence("b", 0.8, 4, 0.01, 0.02, {1: -0.3}, {1: True}, act),  # 2 active, unranked: unknown
+        ImageEvidence("c", 0.7, 4, 0.01, 0.02, {2: -0.1}, {2: True}, np.isin(np.arange(10), [2])),  # 1 silent: 0
+    ]
+    ev = aggregate("scratch", imgs, {1: "one"}, seed=0, n_boot=500)
+    one, two = ev.latents
+    assert one.id == 1 and one.images_known == 3 and one.mean_delta == pytest.approx(-0.8 / 3)
+    assert one.share_beats_p95 == pytest.approx(2 / 3) and one.top_count == 2
+    assert two.images_known == 2 and two.mean_delta == pytest.approx(-0.045) and two.label == "latent 2"
+    assert one.ci_low <= one.mean_delta <= one.ci_high
+    assert ev.top_beats_p95_share == 1.0
+    again = aggregate("scratch", imgs, {1: "one"}, seed=0, n_boot=500)
+    assert again.latents == ev.latents  # seeded bootstrap
+
+
+# --- the default bundle (skipped until it exists) -------------------------------------
+
+DEFAULT_BUNDLE = ROOT / "model_store" / "default"
+
+
+def _default_type_images(defect: str, n: int):
+    from app.pipeline.dataset import scan_dataset
+
+    data = ROOT / "runs" / "default" / "data"
+    if data.is_dir():
+        recs = sorted((r for r in scan_dataset(data).split("test") if r.label == defect), key=lambda r: r.name)
+        return [(r.path, r.mask_path) for r in recs[:n]]
+    samples = ROOT / "resources" / "samples"
+    pairs = [(p, p.with_name(p.stem + "_mask.png")) for p in sorted(samples.glob(f"{defect}*.png")) if not p.stem.endswith("_mask")]
+    return [(p, m) for p, m in pairs if m.is_file()][:n]
+
+
+@pytest.mark.skipif(not (DEFAULT_BUNDLE / "bundle.json").is_file(), reason="the default bundle (model_store/default) is not built yet")
+def test_default_bundle_top_latent_beats_median_control():
+    from app.core.images import load_image, load_mask
+    from app.core.session import InspectionSession
+
+    pairs = _default_type_images("scratch", 8)
+    if len(pairs) < 3:
+        pytest.skip("no held-out scratch images in runs/default/data or resources/samples")
+    s = InspectionSession.open(DEFAULT_BUNDLE)
+    wins = 0
+    for img_path, mask_path in pairs:
+        img = load_image(img_path).pixels_HWC
+        s.analyze(img)
+        res = rank_latents(s, load_mask(mask_path, img.shape[:2]), seed=0)
+        med = res.control_bands()["pooled"].abs_p50
+        wins += abs(res.latents[0].delta_score) > med
+    assert wins > len(pairs) / 2, f"the top-ranked latent beat the median control on only {wins}/{len(pairs)} scratch images"

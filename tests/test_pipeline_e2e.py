@@ -1,0 +1,127 @@
+"""The whole bundle-building path on a tiny dataset: synth → ViT → evaluate → record → SAE grid
+→ choice → dictionary → bundle, then the bundle is opened and analysed like the default one."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.core.bundle import load_bundle
+from app.core.session import InspectionSession
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def tiny_build(tmp_path_factory) -> tuple[Path, Path]:
+    from app.pipeline.build_bundle import build_bundle
+    from app.pipeline.presets import PRESETS
+
+    work = tmp_path_factory.mktemp("work")
+    out = work / "bundle"
+    build_bundle(out, PRESETS["tiny"], work, samples_dir=work / "samples", progress=False, log=lambda s: None)
+    return out, work
+
+
+def test_tiny_build_is_a_valid_bundle(tiny_build):
+    out, work = tiny_build
+    b = load_bundle(out)
+    assert b.dictionary is not None and b.manifest.classes[0] == "ok"
+    assert b.manifest.sae.activation == "topk"
+    card = (out / "MODEL_CARD.md").read_text()
+    for heading in ("Detection quality", "The SAE", "Downstream fidelity", "Causal sanity", "Quality targets"):
+        assert heading in card
+    sel = json.loads((work / "selection.json").read_text())
+    assert sel["chosen"] in {c["name"] for c in sel["candidates"]}
+    assert (work / "pareto.png").stat().st_size > 0 and (work / "vit" / "loss_curve.png").stat().st_size > 0
+    samples = sorted((work / "samples").glob("*_mask.png"))
+    assert samples, "samples with masks are written"
+    s = InspectionSession.open(out, backend="onnx")
+    img_path = Path(str(samples[0]).replace("_mask.png", ".png"))
+    from app.core.images import load_image
+
+    a = s.analyze(load_image(img_path).pixels_HWC)
+    assert 0.0 <= a.baseline.score <= 1.0
+
+
+def test_build_resumes_without_redoing_steps(tiny_build, tmp_path):
+    from app.pipeline.build_bundle import build_bundle
+    from app.pipeline.presets import PRESETS
+
+    out, work = tiny_build
+    before = (work / "vit" / "vit.safetensors").stat().st_mtime_ns
+    logs: list[str] = []
+    build_bundle(tmp_path / "again", PRESETS["tiny"], work, progress=False, log=logs.append)
+    assert (work / "vit" / "vit.safetensors").stat().st_mtime_ns == before
+    assert not any("ViT evaluation" in line for line in logs), "finished steps are skipped"
+
+
+def test_bundle_from_an_existing_vit(tiny_build, tmp_path):
+    """--vit WEIGHTS --vit-config JSON: a ViT written in timm layout is used, not trained."""
+    import torch
+    from safetensors.torch import save_file
+
+    from app.core.vit import build_vit
+    from app.pipeline.build_bundle import build_bundle
+    from app.pipeline.presets import PRESETS
+
+    out, work = tiny_build
+    info = json.loads((work / "vit" / "train_config.json").read_text())
+    torch.manual_seed(5)
+    vit = build_vit(__import__("app.core.vit_config", fromlist=["ViTConfig"]).ViTConfig.from_json(info["vit"]), 1)
+    save_file({k: v.contiguous() for k, v in vit.state_dict().items()}, str(tmp_path / "mine.safetensors"))
+    (tmp_path / "mine.json").write_text(json.dumps({"vit": info["vit"], "hooked_layer": 1, "classes": info["classes"]}))
+    new_work = tmp_path / "w"
+    new_work.mkdir()
+    (new_work / "data").symlink_to(work / "data")
+    build_bundle(tmp_path / "b", PRESETS["tiny"], new_work, data=work / "data", vit_weights=tmp_path / "mine.safetensors",
+                 vit_config=tmp_path / "mine.json", progress=False, log=lambda s: None)
+    b = load_bundle(tmp_path / "b")
+    from safetensors.numpy import load_file
+
+    got = load_file(str(b.path("vit")))
+    np.testing.assert_array_equal(got["pos_embed"], vit.state_dict()["pos_embed"].numpy())
+    assert not (new_work / "vit" / "checkpoint.safetensors").exists(), "no ViT was trained"
+
+
+def test_malformed_dataset_one_line(tmp_path):
+    (tmp_path / "train" / "good").mkdir(parents=True)
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "train-vit", "--data", str(tmp_path), "--out", str(tmp_path / "o")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "missing folder 'test/'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_record_and_train_sae_under_torchrun_match_single_process(tiny_build, tmp_path):
+    """record and train-sae run unchanged under torchrun (gloo, 2 CPU processes)."""
+    from app.pipeline.record import open_recording
+
+    out, work = tiny_build
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    base = [sys.executable, str(ROOT / "main.py")]
+    tr = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", str(ROOT / "main.py")]
+    rec_args = ["record", "--data", str(work / "data"), "--vit-run", str(work / "vit"), "--train-images", "24", "--val-images", "6",
+                "--test-images", "8", "--no-progress"]
+    for prefix, name in ((base, "single"), (tr, "ddp")):
+        r = subprocess.run([*prefix, *rec_args, "--out", str(tmp_path / f"acts_{name}")], capture_output=True, text=True,
+                           env=env, timeout=300, cwd=ROOT)
+        assert r.returncode == 0, r.stderr[-2000:]
+    single, ddp = open_recording(tmp_path / "acts_single"), open_recording(tmp_path / "acts_ddp")
+    assert ddp.header["world_size"] == 2 and single.num_images == ddp.num_images
+    by_name = {row["name"]: i for i, row in enumerate(ddp.rows)}
+    for i, row in enumerate(single.rows):
+        np.testing.assert_allclose(single.image_tokens(i), ddp.image_tokens(by_name[row["name"]]), atol=1e-2)
+    sae_args = ["train-sae", "--acts", str(tmp_path / "acts_single"), "--ks", "4", "--expansions", "2", "--epochs", "4",
+                "--batch", "64", "--no-progress"]
+    for prefix, name in ((base, "single"), (tr, "ddp")):
+        r = subprocess.run([*prefix, *sae_args, "--out", str(tmp_path / f"sae_{name}")], capture_output=True, text=True,
+                           env=env, timeout=300, cwd=ROOT)
+        assert r.returncode == 0, r.stderr[-2000:]
+    m1 = json.loads((tmp_path / "sae_single" / "sae_topk_k4_w64.json").read_text())["val"]
+    m2 = json.loads((tmp_path / "sae_ddp" / "sae_topk_k4_w64.json").read_text())["val"]
+    assert abs(m1["fvu"] - m2["fvu"]) < 0.1 * max(m1["fvu"], 0.05), (m1, m2)
