@@ -72,6 +72,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise InspectorError("write_failed", f"cannot write {path}: {exc.strerror}", path=str(path)) from exc
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600 files; a saved file should read like any other
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
