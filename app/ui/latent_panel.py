@@ -1,0 +1,201 @@
+"""Latents in the region: ranked cards, fuzzy search to add any latent, reset all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.fuzzy import fuzzy_search
+from app.core.inspector_state import InspectorState
+from app.core.outputs import LatentSummary
+from app.ui.latent_card import LatentCard
+
+
+class LatentPanel(QWidget):
+    editsChanged = Signal(bool)  # immediate?
+    showLatentMap = Signal(int)
+    rankingOptionsChanged = Signal()
+    labelEdited = Signal(int, str)
+    openBrowser = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state: InspectorState | None = None
+        self.dictionary = None
+        self.user_labels = None
+        self.auto_labels: Sequence[str] = ()
+        self.reference = np.ones(0, np.float32)
+        self.ranking: list[LatentSummary] = []
+        self.cards: dict[int, LatentCard] = {}
+
+        v = QVBoxLayout(self)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(4)
+        head = QHBoxLayout()
+        self.title = QLabel(self.tr("Latents in the region"))
+        self.title.setObjectName("panelTitle")
+        head.addWidget(self.title, 1)
+        self.reset_btn = QPushButton(self.tr("Reset all"))
+        self.reset_btn.setToolTip(self.tr("Restore every latent (Ctrl+R)"))
+        self.reset_btn.clicked.connect(self.reset_all)
+        self.browse_btn = QPushButton(self.tr("Dictionary…"))
+        self.browse_btn.clicked.connect(self.openBrowser)
+        head.addWidget(self.browse_btn)
+        head.addWidget(self.reset_btn)
+        v.addLayout(head)
+
+        opts = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Find a latent by id or label (e.g. scratch)…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search)
+        self.search.returnPressed.connect(self._add_top_match)
+        opts.addWidget(self.search, 1)
+        self.hide_dense = QCheckBox(self.tr("hide dense (>10%)"))
+        self.hide_dense.setToolTip(self.tr("Hide latents that fire on more than 10% of patches (background features)"))
+        self.hide_dense.toggled.connect(self._on_hide_dense)
+        opts.addWidget(self.hide_dense)
+        v.addLayout(opts)
+        self.matches = QListWidget()
+        self.matches.setObjectName("searchMatches")
+        self.matches.setMaximumHeight(130)
+        self.matches.setVisible(False)
+        self.matches.itemActivated.connect(self._add_item)
+        self.matches.itemClicked.connect(self._add_item)
+        v.addWidget(self.matches)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_host = QWidget()
+        self.list_layout = QVBoxLayout(self.list_host)
+        self.list_layout.setContentsMargins(0, 0, 4, 0)
+        self.list_layout.setSpacing(4)
+        self.list_layout.addStretch(1)
+        self.scroll.setWidget(self.list_host)
+        v.addWidget(self.scroll, 1)
+        self.empty_label = QLabel(self.tr("Open an image to list its latents."))
+        self.empty_label.setWordWrap(True)
+        self.list_layout.insertWidget(0, self.empty_label)
+
+    # --- binding ------------------------------------------------------------------------------
+    def bind(self, state: InspectorState, dictionary, user_labels, reference: np.ndarray, auto_labels: Sequence[str]) -> None:  # noqa: ANN001
+        self.state, self.dictionary, self.user_labels = state, dictionary, user_labels
+        self.reference = np.asarray(reference, np.float32)
+        self.auto_labels = auto_labels
+        self.state.hide_dense = self.hide_dense.isChecked()
+        self.ranking = []
+        self.rebuild()
+
+    def label_for(self, latent: int) -> str:
+        u = self.user_labels.label(latent) if self.user_labels is not None else ""
+        return u or (self.auto_labels[latent] if 0 <= latent < len(self.auto_labels) else f"latent {latent}")
+
+    def set_ranking(self, latents: list[LatentSummary], mask_empty: bool) -> None:
+        self.ranking = list(latents)
+        self.title.setText(self.tr("Latents in the whole image") if mask_empty else self.tr("Latents in the painted region"))
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        for card in self.cards.values():
+            self.list_layout.removeWidget(card)
+            card.deleteLater()
+        self.cards.clear()
+        if self.state is None:
+            return
+        listed = [s.id for s in self.ranking]
+        extra = sorted(i for i, c in self.state.controls.items() if i not in listed and (c.pinned or not c.is_default()))
+        stats = {s.id: {"mean_in": s.mean_in, "mean_out": s.mean_out, "frequency": s.frequency} for s in self.ranking}
+        pos = 0
+        for i in extra + listed:  # edited/added latents first: they are what the user is testing
+            c = self.state.control(i)
+            if i in extra:
+                c.pinned = True
+            crops = self.dictionary.crops(i) if self.dictionary is not None else []
+            auto = self.auto_labels[i] if 0 <= i < len(self.auto_labels) else ""
+            user = self.user_labels.label(i) if self.user_labels is not None else ""
+            ref = float(self.reference[i]) if i < len(self.reference) else 1.0
+            card = LatentCard(c, auto, user, crops, stats.get(i), ref)
+            card.changed.connect(self._on_card_changed)
+            card.labelEdited.connect(self.labelEdited)
+            card.showMap.connect(self.showLatentMap)
+            card.removeRequested.connect(self.unpin)
+            self.list_layout.insertWidget(pos, card)
+            pos += 1
+            self.cards[i] = card
+        self.empty_label.setVisible(not self.cards)
+        if not self.cards:
+            self.empty_label.setText(self.tr("No latent is active in this region."))
+
+    def sync_cards(self) -> None:
+        for card in self.cards.values():
+            card.sync()
+
+    # --- actions --------------------------------------------------------------------------------
+    def _on_card_changed(self, latent: int, immediate: bool) -> None:
+        self.editsChanged.emit(immediate)
+
+    def reset_all(self) -> None:
+        if self.state is None:
+            return
+        self.state.reset_all()
+        self.sync_cards()
+        self.editsChanged.emit(True)
+
+    def pin(self, latent: int) -> None:
+        if self.state is None or not 0 <= latent < len(self.auto_labels):
+            return
+        self.state.control(latent).pinned = True
+        self.rebuild()
+        card = self.cards.get(latent)
+        if card is not None:
+            self.scroll.ensureWidgetVisible(card)
+
+    def unpin(self, latent: int) -> None:
+        if self.state is None:
+            return
+        was_default = self.state.control(latent).is_default()
+        self.state.controls.pop(latent, None)
+        self.rebuild()
+        if not was_default:
+            self.editsChanged.emit(True)
+
+    def _on_hide_dense(self, on: bool) -> None:
+        if self.state is not None:
+            self.state.hide_dense = on
+        self.rankingOptionsChanged.emit()
+
+    # --- search ---------------------------------------------------------------------------------
+    def _on_search(self, text: str) -> None:
+        self.matches.clear()
+        if not text.strip() or not self.auto_labels:
+            self.matches.setVisible(False)
+            return
+        labels = [self.label_for(i) for i in range(len(self.auto_labels))]
+        for i, _score in fuzzy_search(text, labels, limit=25):
+            it = QListWidgetItem(f"#{i}  {labels[i]}")
+            it.setData(Qt.ItemDataRole.UserRole, i)
+            self.matches.addItem(it)
+        self.matches.setVisible(self.matches.count() > 0)
+
+    def _add_item(self, item: QListWidgetItem) -> None:
+        self.pin(int(item.data(Qt.ItemDataRole.UserRole)))
+        self.search.clear()
+
+    def _add_top_match(self) -> None:
+        if self.matches.count():
+            self._add_item(self.matches.item(0))

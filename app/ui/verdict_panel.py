@@ -1,0 +1,155 @@
+"""Verdict: defect score before/after against an editable threshold, class probabilities
+before/after (bar chart) and the score's history over the session's edits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.inspector_state import ScorePoint
+
+BEFORE_COLOR = "#8a8f98"
+AFTER_COLOR = "#f0a030"
+
+
+class VerdictPanel(QWidget):
+    thresholdChanged = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        v = QVBoxLayout(self)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(4)
+        g = QGridLayout()
+        g.setHorizontalSpacing(10)
+        self.before_score = QLabel("–")
+        self.after_score = QLabel("–")
+        self.before_verdict = QLabel("")
+        self.after_verdict = QLabel("")
+        for w in (self.before_score, self.after_score):
+            w.setObjectName("score")
+        for w in (self.before_verdict, self.after_verdict):
+            w.setObjectName("verdict")
+        g.addWidget(QLabel(self.tr("before")), 0, 0)
+        g.addWidget(self.before_score, 0, 1)
+        g.addWidget(self.before_verdict, 0, 2)
+        g.addWidget(QLabel(self.tr("after")), 1, 0)
+        g.addWidget(self.after_score, 1, 1)
+        g.addWidget(self.after_verdict, 1, 2)
+        self.delta = QLabel("")
+        self.delta.setObjectName("stats")
+        self.delta.setToolTip(self.tr("Change of the defect score caused by the edits"))
+        g.addWidget(self.delta, 1, 3)
+        g.setColumnStretch(4, 1)
+        v.addLayout(g)
+
+        th = QHBoxLayout()
+        th.addWidget(QLabel(self.tr("threshold")))
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0.0, 1.0)
+        self.threshold.setDecimals(3)
+        self.threshold.setSingleStep(0.01)
+        self.threshold.setToolTip(self.tr("Score at or above which a part is called defective. Raw scores never change."))
+        self.threshold.valueChanged.connect(self.thresholdChanged)
+        th.addWidget(self.threshold)
+        self.reset_threshold = QPushButton(self.tr("bundle default"))
+        self.reset_threshold.setToolTip(self.tr("Back to the bundle's threshold"))
+        th.addWidget(self.reset_threshold)
+        th.addStretch(1)
+        v.addLayout(th)
+
+        self.probs = pg.PlotWidget()
+        self.probs.setObjectName("classProbs")
+        self.probs.setBackground(None)
+        self.probs.setMinimumHeight(110)
+        self.probs.setMouseEnabled(False, False)
+        self.probs.hideButtons()
+        self.probs.setYRange(0, 1, padding=0.02)
+        self.probs.getPlotItem().setTitle(self.tr("class probabilities (grey before, orange after)"), size="8pt")
+        self.before_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=BEFORE_COLOR)
+        self.after_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=AFTER_COLOR)
+        self.probs.addItem(self.before_bars)
+        self.probs.addItem(self.after_bars)
+        self.probs.getAxis("left").setTicks([[(0, "0"), (0.5, "0.5"), (1, "1")]])
+        v.addWidget(self.probs, 2)
+
+        self.history = pg.PlotWidget()
+        self.history.setObjectName("scoreHistory")
+        self.history.setBackground(None)
+        self.history.setMinimumHeight(80)
+        self.history.setMouseEnabled(False, False)
+        self.history.hideButtons()
+        self.history.setYRange(0, 1, padding=0.05)
+        self.history.getPlotItem().setTitle(self.tr("score history"), size="8pt")
+        self.history_curve = self.history.plot([], [], pen=pg.mkPen(AFTER_COLOR, width=2), symbol="o", symbolSize=5, symbolBrush=AFTER_COLOR)
+        self.threshold_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#d04040", style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.history.addItem(self.threshold_line)
+        self.history.getAxis("left").setTicks([[(0, "0"), (0.5, "0.5"), (1, "1")]])
+        self.history.getAxis("bottom").setStyle(showValues=False)
+        self.history.setMinimumHeight(90)
+        v.addWidget(self.history, 1)
+        self._before: float | None = None
+        self._after: float | None = None
+
+    def set_classes(self, names: Sequence[str]) -> None:
+        ax = self.probs.getAxis("bottom")
+        ax.setTicks([[(i, n) for i, n in enumerate(names)]])
+        self.probs.setXRange(-0.6, len(names) - 0.4, padding=0)
+        self.before_bars.setOpts(x=[], height=[])
+        self.after_bars.setOpts(x=[], height=[])
+
+    def set_threshold(self, t: float) -> None:
+        self.threshold.blockSignals(True)
+        self.threshold.setValue(t)
+        self.threshold.blockSignals(False)
+        self.threshold_line.setValue(t)
+        self._refresh_verdicts()
+
+    def _verdict_text(self, score: float | None) -> tuple[str, str]:
+        if score is None:
+            return "", ""
+        if score >= self.threshold.value():
+            return self.tr("DEFECT"), "defect"
+        return self.tr("OK"), "ok"
+
+    def _refresh_verdicts(self) -> None:
+        for label, score in ((self.before_verdict, self._before), (self.after_verdict, self._after)):
+            text, kind = self._verdict_text(score)
+            label.setText(text)
+            label.setProperty("kind", kind)
+            label.style().unpolish(label)
+            label.style().polish(label)
+
+    def set_scores(self, before: float | None, after: float | None) -> None:
+        self._before, self._after = before, after
+        self.before_score.setText("–" if before is None else f"{before:.3f}")
+        self.after_score.setText("–" if after is None else f"{after:.3f}")
+        self.delta.setText("" if before is None or after is None else f"Δ {after - before:+.4f}")
+        self._refresh_verdicts()
+
+    def set_probs(self, before: np.ndarray | None, after: np.ndarray | None) -> None:
+        if before is not None:
+            x = np.arange(len(before))
+            self.before_bars.setOpts(x=x - 0.2, height=np.asarray(before, float))
+        if after is not None:
+            x = np.arange(len(after))
+            self.after_bars.setOpts(x=x + 0.2, height=np.asarray(after, float))
+
+    def set_history(self, points: Sequence[ScorePoint]) -> None:
+        ys = [p.score for p in points]
+        self.history_curve.setData(list(range(len(ys))), ys)
+        self.history.setXRange(-0.5, max(len(ys), 5) - 0.5, padding=0)
+        if points:
+            self.history.setToolTip("\n".join(f"{k}: {p.score:.3f}  ({p.what})" for k, p in enumerate(points[-12:])))
