@@ -119,7 +119,8 @@ def _read_difficulty(root: Path) -> dict[str, str]:
     if not p.is_file():
         return {}
     with open(p, newline="", encoding="utf-8") as f:
-        return {row["name"]: row.get("difficulty", "unknown") for row in csv.DictReader(f)}
+        # keyed by file stem: the generator writes names with their extension
+        return {Path(row["name"]).stem: row.get("difficulty", "unknown") for row in csv.DictReader(f)}
 
 
 def _read_legend(root: Path) -> dict[int, str]:
