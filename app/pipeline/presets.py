@@ -35,7 +35,7 @@ PRESETS: dict[str, BuildPreset] = {
         name="default",
         version="1.0.0",
         synth=SynthConfig(image_size=256, n_train=24_000, n_test=2_000),
-        train=TrainConfig(total_samples=110_000, eval_every_samples=20_000),
+        train=TrainConfig(total_samples=140_000, eval_every_samples=20_000),
         sae=SAETrainConfig(epochs=2.0, batch_tokens=1024),
     ),
     # seconds: for tests of the whole path
