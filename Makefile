@@ -43,3 +43,14 @@ bundle: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# One-folder cpu-lite build (ONNX Runtime only, no torch) in dist/sae-inspector-cpu-lite/.
+package: setup
+	packaging/build.sh cpu-lite
+
+# Build cpu-lite and run the packaged executable's self-test offscreen (what CI checks last).
+package-test: setup
+	@start=$$(date +%s); \
+	packaging/build.sh cpu-lite && \
+	QT_QPA_PLATFORM=offscreen dist/sae-inspector-cpu-lite/sae-inspector --self-test; \
+	rc=$$?; echo "package-test: exit $$rc in $$(( $$(date +%s) - start )) s"; exit $$rc

@@ -42,6 +42,9 @@ def _display_available() -> bool:
 
 def run_cli(argv: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    from app.core.logging_setup import setup_logging
+
+    setup_logging()
     try:
         if argv and argv[0] in COMMANDS:
             name = argv[0]

@@ -125,7 +125,10 @@ class Bundle:
 
 
 def _resolve_inside(root: Path, rel: str) -> Path:
-    p = (root / rel).resolve()
+    try:
+        p = (root / rel).resolve()
+    except (ValueError, OSError) as exc:  # e.g. a NUL byte in a hand-edited manifest
+        raise InspectorError("bad_manifest", f"bundle.json names an invalid path {rel!r}", path=rel) from exc
     if root.resolve() not in p.parents:
         raise InspectorError("file_outside", f"bundle.json names '{rel}', which lies outside the bundle folder", path=rel)
     if p.suffix not in _ALLOWED_SUFFIXES:

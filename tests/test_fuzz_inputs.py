@@ -1,0 +1,202 @@
+"""Fuzzing the readers of untrusted files: nothing but ``InspectorError`` may escape.
+
+- ``load_image``: random bytes, and valid PNG / JPEG / TIFF bytes with bytes flipped,
+  inserted or cut;
+- ``Manifest.parse``: arbitrary JSON values, and the valid manifest with fields replaced by
+  arbitrary JSON;
+- ``load_bundle``: those manifests written into a bundle folder beside real files.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.core.bundle import Manifest, load_bundle
+from app.core.errors import InspectorError
+from app.core.images import load_image
+
+FUZZ = settings(
+    max_examples=60, deadline=None, derandomize=True, database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def _encoded(fmt: str, mode: str = "RGB") -> bytes:
+    from PIL import Image
+
+    arr = np.random.default_rng(0).integers(0, 256, (12, 17, 3), dtype=np.uint8)
+    im = Image.fromarray(arr).convert(mode)
+    buf = io.BytesIO()
+    im.save(buf, format=fmt)
+    return buf.getvalue()
+
+
+SEEDS = {
+    "png": _encoded("PNG"),
+    "png_rgba": _encoded("PNG", "RGBA"),
+    "jpeg": _encoded("JPEG"),
+    "tiff": _encoded("TIFF"),
+    "gif": _encoded("GIF", "P"),
+    "bmp": _encoded("BMP"),
+}
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    data = bytearray(SEEDS[draw(st.sampled_from(sorted(SEEDS)))])
+    for _ in range(draw(st.integers(1, 6))):
+        op = draw(st.sampled_from(["flip", "insert", "cut", "truncate", "int"]))
+        i = draw(st.integers(0, max(0, len(data) - 1)))
+        if op == "flip" and data:
+            data[i] = draw(st.integers(0, 255))
+        elif op == "insert":
+            data[i:i] = draw(st.binary(min_size=1, max_size=16))
+        elif op == "cut":
+            del data[i : i + draw(st.integers(1, 64))]
+        elif op == "truncate":
+            del data[i:]
+        elif op == "int" and len(data) >= i + 4:  # a length or size field gone wild
+            data[i : i + 4] = draw(st.sampled_from([b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\x7f\xff\xff\xff",
+                                                    b"\x00\x01\x00\x00"]))
+    return bytes(data)
+
+
+def _check_load(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+    try:
+        img = load_image(path)
+    except InspectorError as exc:
+        assert exc.code and exc.message
+        return
+    px = img.pixels_HWC
+    assert px.dtype == np.uint8 and px.ndim == 3 and px.shape[2] == 3 and min(px.shape[:2]) >= 1
+
+
+@FUZZ
+@given(data=st.binary(max_size=512))
+def test_random_bytes_into_load_image(tmp_path: Path, data: bytes) -> None:
+    _check_load(tmp_path / "random.png", data)
+
+
+@FUZZ
+@given(data=mutated())
+def test_mutated_images_into_load_image(tmp_path: Path, data: bytes) -> None:
+    _check_load(tmp_path / "mutated.img", data)
+
+
+# --- manifests ---------------------------------------------------------------------------------
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@pytest.fixture(scope="module")
+def valid_manifest(random_bundle_dir: Path) -> dict:
+    return json.loads((random_bundle_dir / "bundle.json").read_text())
+
+
+def _paths(d: object, prefix: tuple = ()) -> list[tuple]:
+    """Every key path inside a JSON object (to replace one value at a time)."""
+    out = []
+    if isinstance(d, dict):
+        for k, v in d.items():
+            out.append((*prefix, k))
+            out += _paths(v, (*prefix, k))
+    elif isinstance(d, list):
+        for i, v in enumerate(d):
+            out.append((*prefix, i))
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+def _replace(d: dict, path: tuple, value: object) -> dict:
+    d = json.loads(json.dumps(d))
+    node = d
+    for k in path[:-1]:
+        node = node[k]
+    node[path[-1]] = value
+    return d
+
+
+def _parse(raw: object) -> None:
+    try:
+        Manifest.parse(raw)
+    except InspectorError as exc:
+        assert exc.code and exc.message
+
+
+@FUZZ
+@given(raw=json_values)
+def test_arbitrary_json_into_manifest_parse(raw: object) -> None:
+    _parse(raw)
+
+
+@FUZZ
+@given(data=st.data())
+def test_manifest_with_one_field_replaced(valid_manifest: dict, data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(_paths(valid_manifest)))
+    value = data.draw(json_values)
+    _parse(_replace(valid_manifest, path, value))
+
+
+@FUZZ
+@given(data=st.data())
+def test_manifest_with_fields_removed(valid_manifest: dict, data: st.DataObject) -> None:
+    raw = json.loads(json.dumps(valid_manifest))
+    for path in data.draw(st.lists(st.sampled_from(_paths(valid_manifest)), min_size=1, max_size=3)):
+        node = raw
+        try:
+            for k in path[:-1]:
+                node = node[k]
+            del node[path[-1]]
+        except (KeyError, IndexError, TypeError):
+            pass
+    _parse(raw)
+
+
+@pytest.fixture(scope="module")
+def fuzz_bundle(random_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dst = tmp_path_factory.mktemp("fuzz") / "b"
+    shutil.copytree(random_bundle_dir, dst)
+    return dst
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_manifest_into_load_bundle(fuzz_bundle: Path, valid_manifest: dict, data: st.DataObject) -> None:
+    kind = data.draw(st.sampled_from(["replace", "bytes", "json"]))
+    if kind == "replace":
+        raw = _replace(valid_manifest, data.draw(st.sampled_from(_paths(valid_manifest))), data.draw(json_values))
+        blob = json.dumps(raw, allow_nan=True).encode()
+    elif kind == "json":
+        blob = json.dumps(data.draw(json_values), allow_nan=True).encode()
+    else:
+        blob = data.draw(st.binary(max_size=256))
+    (fuzz_bundle / "bundle.json").write_bytes(blob)
+    try:
+        load_bundle(fuzz_bundle)
+    except InspectorError as exc:
+        assert exc.code and exc.message
+    finally:
+        (fuzz_bundle / "bundle.json").write_text(json.dumps(valid_manifest))
+
+
+def test_manifest_path_with_nul_byte_is_refused(fuzz_bundle: Path, valid_manifest: dict) -> None:
+    raw = _replace(valid_manifest, ("files", "sae", "path"), "sae\x00.safetensors")
+    (fuzz_bundle / "bundle.json").write_text(json.dumps(raw))
+    try:
+        with pytest.raises(InspectorError):
+            load_bundle(fuzz_bundle)
+    finally:
+        (fuzz_bundle / "bundle.json").write_text(json.dumps(valid_manifest))
