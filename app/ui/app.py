@@ -11,17 +11,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-I18N = ROOT / "resources" / "i18n"
 SMOKE_SHOT_ENV = "SAE_INSPECTOR_SMOKE_SCREENSHOT"
 
 
-def _install_translator(app) -> None:  # noqa: ANN001
-    """Load resources/i18n/sae_inspector_<lang>.qm for the system locale, when present."""
-    from PySide6.QtCore import QLocale, QTranslator
+def _install_translator(app) -> str:  # noqa: ANN001
+    """The Japanese font, and the translators for the configured UI language (app.ui.i18n)."""
+    from app.ui.i18n import setup_language
 
-    tr = QTranslator(app)
-    if I18N.is_dir() and tr.load(QLocale.system(), "sae_inspector", "_", str(I18N)):
-        app.installTranslator(tr)
+    return setup_language(app)
 
 
 def _guard_none_refcount() -> None:

@@ -10,12 +10,25 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsRectItem
 
 from app.core.inspector_state import HeatmapView
 from app.core.mask_model import MaskModel, Rect, outline_in
+
+# heatmap titles (English, from app.core.inspector_state.heatmap_view) -> translatable
+HEAT_TITLES = {
+    "defect map, before": QT_TRANSLATE_NOOP("Canvas", "defect map, before"),
+    "defect map, after": QT_TRANSLATE_NOOP("Canvas", "defect map, after"),
+    "after − before": QT_TRANSLATE_NOOP("Canvas", "after − before"),
+    "latent activation / reference": QT_TRANSLATE_NOOP("Canvas", "latent activation / reference"),
+}
+
+
+def heat_title(title: str, stretched: bool) -> str:
+    t = QCoreApplication.translate("Canvas", HEAT_TITLES[title]) if title in HEAT_TITLES else title
+    return t + (QCoreApplication.translate("Canvas", "  [per-image stretch]") if stretched else "")
 
 TOOLS = ("paint", "erase", "fill", "rect", "polygon", "pan")
 OVERLAY_TILE = 256
@@ -229,7 +242,7 @@ class Canvas(pg.GraphicsLayoutWidget):
         self.heat_item.setOpacity(float(opacity))
         self.heat_item.setVisible(True)
         self.colorbar.setVisible(True)
-        title = hv.title + ("  [per-image stretch]" if hv.stretched else "")
+        title = heat_title(hv.title, hv.stretched)
         if title != getattr(self, "_cbar_title", None):
             self.colorbar.setLabel("right", title)
             self._cbar_title = title

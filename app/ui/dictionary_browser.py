@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,9 +25,17 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import InspectorError
 from app.core.inspector_state import dictionary_rows, histogram_bins
+from app.ui.error_text import error_message
 from app.ui.latent_card import rgb_to_pixmap
 
-COLS = ("id", "label", "automatic label", "frequency", "best AP", "best class")
+COLS = (
+    QT_TRANSLATE_NOOP("DictionaryBrowser", "id"),
+    QT_TRANSLATE_NOOP("DictionaryBrowser", "label"),
+    QT_TRANSLATE_NOOP("DictionaryBrowser", "automatic label"),
+    QT_TRANSLATE_NOOP("DictionaryBrowser", "frequency"),
+    QT_TRANSLATE_NOOP("DictionaryBrowser", "best AP"),
+    QT_TRANSLATE_NOOP("DictionaryBrowser", "best class"),
+)
 
 
 class _NumItem(QTableWidgetItem):
@@ -72,7 +80,7 @@ class DictionaryBrowser(QDialog):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         self.table = QTableWidget(0, len(COLS))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLS])
+        self.table.setHorizontalHeaderLabels([QCoreApplication.translate("DictionaryBrowser", c) for c in COLS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -205,7 +213,7 @@ class DictionaryBrowser(QDialog):
         try:
             n = self.user_labels.import_csv(path) if path.suffix.lower() == ".csv" else self.user_labels.import_json(path)
         except InspectorError as exc:
-            self.detail_title.setText(exc.message)
+            self.detail_title.setText(error_message(exc))
             return 0
         self._fill()
         self.labelsChanged.emit()
@@ -223,5 +231,5 @@ class DictionaryBrowser(QDialog):
                 self.user_labels.export_json(path)
             self.detail_title.setText(self.tr("Exported to {0}").format(path))
         except InspectorError as exc:
-            self.detail_title.setText(exc.message)
+            self.detail_title.setText(error_message(exc))
 

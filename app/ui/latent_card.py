@@ -60,6 +60,7 @@ class LatentCard(QFrame):
     labelEdited = Signal(int, str)
     showMap = Signal(int)
     removeRequested = Signal(int)
+    clicked = Signal(int)  # the card was clicked: choose this latent
 
     def __init__(
         self,
@@ -149,6 +150,15 @@ class LatentCard(QFrame):
         g.setColumnStretch(1, 1)
         self._syncing = False
         self.sync()
+
+    def set_selected(self, on: bool) -> None:
+        self.setProperty("selected", bool(on))
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def mousePressEvent(self, ev) -> None:  # noqa: ANN001, N802
+        self.clicked.emit(self.latent)
+        super().mousePressEvent(ev)
 
     def set_stats(self, stats: dict[str, float] | None, reference: float) -> None:
         if not stats:

@@ -31,6 +31,7 @@ class LatentPanel(QWidget):
     rankingOptionsChanged = Signal()
     labelEdited = Signal(int, str)
     openBrowser = Signal()
+    latentSelected = Signal(int)  # a card was clicked, or select() was called
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +42,7 @@ class LatentPanel(QWidget):
         self.reference = np.ones(0, np.float32)
         self.ranking: list[LatentSummary] = []
         self.cards: dict[int, LatentCard] = {}
+        self.selected: int | None = None
 
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 0, 0, 0)
@@ -134,6 +136,8 @@ class LatentPanel(QWidget):
             card.labelEdited.connect(self.labelEdited)
             card.showMap.connect(self.showLatentMap)
             card.removeRequested.connect(self.unpin)
+            card.clicked.connect(self.select)
+            card.set_selected(i == self.selected)
             self.list_layout.insertWidget(pos, card)
             pos += 1
             self.cards[i] = card
@@ -164,6 +168,21 @@ class LatentPanel(QWidget):
         card = self.cards.get(latent)
         if card is not None:
             self.scroll.ensureWidgetVisible(card)
+
+    def select(self, latent: int) -> None:
+        """Choose a latent (a bar in the Effects chart, or a card): listed (added if absent),
+        highlighted and scrolled into view."""
+        if self.state is None or not 0 <= latent < len(self.auto_labels):
+            return
+        self.selected = int(latent)
+        if latent not in self.cards:
+            self.pin(latent)
+        for i, card in self.cards.items():
+            card.set_selected(i == latent)
+        card = self.cards.get(latent)
+        if card is not None:
+            self.scroll.ensureWidgetVisible(card)
+        self.latentSelected.emit(int(latent))
 
     def unpin(self, latent: int) -> None:
         if self.state is None:

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -45,12 +46,15 @@ from app.core.mask_model import MaskModel, find_ground_truth
 from app.core.user_labels import UserLabels, user_data_dir
 from app.ui.banner import Banner
 from app.ui.canvas import Canvas
+from app.ui.effects_panel import EffectsPanel
+from app.ui.error_text import error_message
 from app.ui.heatmap_controls import HeatmapControls
+from app.ui.i18n import LANGUAGE_KEY, ui_language
 from app.ui.latent_panel import LatentPanel
 from app.ui.paint_tools import PaintTools
 from app.ui.settings import add_recent, app_settings, recent_files
 from app.ui.verdict_panel import VerdictPanel
-from app.ui.worker import AnalyzeResult, BundleLoader, InferenceClient, InterveneRequest, InterveneResult
+from app.ui.worker import AnalyzeResult, BundleLoader, InferenceClient, InterveneRequest, InterveneResult, TaskResult
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_STORE = ROOT / "model_store"
@@ -63,6 +67,8 @@ class MainWindow(QMainWindow):
     resultShown = Signal(int)  # request id of an intervention result now on screen
     imageShown = Signal(str)
     bundleInstalled = Signal(str)
+    exportFinished = Signal(object)  # TaskResult of an export (ok or not)
+    effectShown = Signal(str)  # "rank" | "dose" | "inject": a causal result is on screen
 
     def __init__(
         self,
@@ -101,12 +107,22 @@ class MainWindow(QMainWindow):
         self.loader: BundleLoader | None = None
         self._loaders: list[BundleLoader] = []
         self._closing = False
+        self.ui_lang = ui_language(self.settings)
+        # causal results of the current image (kept for the export): (image_token, result)
+        self.last_rank: tuple[int, object] | None = None
+        self.last_dose: tuple[int, object] | None = None
+        self.last_injection: tuple[int, object] | None = None
+        self.export_job = None
+        self.export_progress = None
+        self.diagnostics_dialog = None
+        self._effect_tasks: dict[int, str] = {}
 
         self.client = InferenceClient(self._build_request, self)
         self.client.analyzed.connect(self._on_analyzed)
         self.client.intervened.connect(self._on_intervened)
         self.client.failed.connect(self._on_failed)
         self.client.busyChanged.connect(self._on_busy)
+        self.client.taskFinished.connect(self._on_task)
         self.notice.connect(self._on_notice)
 
         self._build_ui()
@@ -183,6 +199,12 @@ class MainWindow(QMainWindow):
         self.latent_dock.setObjectName("latentDock")
         self.latent_dock.setWidget(lw)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.latent_dock)
+        self.effects = EffectsPanel()
+        self.effects_dock = QDockWidget(self.tr("Effects"), self)
+        self.effects_dock.setObjectName("effectsDock")
+        self.effects_dock.setWidget(self.effects)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.effects_dock)
+        self.resizeDocks([self.effects_dock], [330], Qt.Orientation.Vertical)
         self.resizeDocks([self.verdict_dock, self.latent_dock], [430, 430], Qt.Orientation.Horizontal)
         self.resizeDocks([self.verdict_dock, self.latent_dock], [330, 520], Qt.Orientation.Vertical)
 
@@ -225,6 +247,11 @@ class MainWindow(QMainWindow):
         self.latent_panel.rankingOptionsChanged.connect(self._on_ranking_options)
         self.latent_panel.labelEdited.connect(self._on_label_edited)
         self.latent_panel.openBrowser.connect(self.open_dictionary)
+        self.latent_panel.latentSelected.connect(lambda i: self.effects.select_latent(i))
+        self.effects.rankRequested.connect(self.rank_latents)
+        self.effects.doseRequested.connect(self.dose_response)
+        self.effects.injectRequested.connect(self.inject_latent)
+        self.effects.latentChosen.connect(self.latent_panel.select)
 
     def _act(self, menu, text: str, slot, shortcut: str | QKeySequence.StandardKey | None = None, tip: str = "") -> QAction:  # noqa: ANN001
         a = QAction(text, self)
@@ -253,6 +280,9 @@ class MainWindow(QMainWindow):
         self._act(f, self.tr("Save session"), self.save_session_action, QKeySequence.StandardKey.Save)
         self._act(f, self.tr("Save session as…"), self.save_session_as, "Ctrl+Shift+S")
         self._act(f, self.tr("Load session…"), self.load_session_dialog, "Ctrl+L")
+        f.addSeparator()
+        self.export_action = self._act(f, self.tr("Export findings…"), self.export_findings_dialog, "Ctrl+E",
+                                       self.tr("Write a PDF report of this part, the region, the edits and the results"))
         f.addSeparator()
         self._act(f, self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
 
@@ -289,10 +319,31 @@ class MainWindow(QMainWindow):
         self.recon_action = self._act(an, self.tr("Reconstruction only (SAE faithfulness view)"), self._toggle_recon, "Ctrl+Shift+R")
         self.recon_action.setCheckable(True)
         self._act(an, self.tr("Clear score history"), self._clear_history)
+        an.addSeparator()
+        self._act(an, self.tr("Rank latents in region"), lambda: self.effects.rank_btn.click(), "Ctrl+K")
+        self._act(an, self.tr("Dose–response of the chosen latent"), lambda: self.effects.dose_btn.click())
+        self._act(an, self.tr("Injection test of the chosen latent"), lambda: self.effects.inject_btn.click())
+        self.effects_toggle = self.effects_dock.toggleViewAction()
+        self.effects_toggle.setText(self.tr("Effects panel"))
+        an.addAction(self.effects_toggle)
+
+        sm = mb.addMenu(self.tr("&Settings"))
+        lang_menu = sm.addMenu(self.tr("Language (after restart)"))
+        self.lang_group = QActionGroup(self)
+        current = str(self.settings.value(LANGUAGE_KEY, "system") or "system")
+        for key, text in (("system", self.tr("System language")), ("en", "English"), ("ja", "日本語")):
+            a = QAction(text, self)
+            a.setCheckable(True)
+            a.setChecked(key == current)
+            a.setData(key)
+            a.triggered.connect(lambda _c=False, key=key: self.set_language(key))
+            self.lang_group.addAction(a)
+            lang_menu.addAction(a)
+        self.lang_menu = lang_menu
 
         h = mb.addMenu(self.tr("&Help"))
         self._act(h, self.tr("Keyboard shortcuts"), self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
-        self._act(h, self.tr("About"), self.show_about)
+        self._act(h, self.tr("About / Diagnostics…"), self.show_about)
         self._refresh_samples_menu()
         self._refresh_recent_menu()
         self._update_undo_actions()
@@ -406,6 +457,8 @@ class MainWindow(QMainWindow):
         self.verdict.set_scores(None, None)
         self.verdict.set_history([])
         self.heat.set_width(session.width)
+        self.effects.bind(session.width, self.state.threshold)
+        self.last_rank = self.last_dose = self.last_injection = None
         info = session.backend_info()
         self._backend_text = f"{info['backend']} · {info['device']} · {info['provider']}"
         self.backend_label.setText(self._backend_text)
@@ -481,6 +534,9 @@ class MainWindow(QMainWindow):
         keep = self._keep_mask_for == loaded.path and self.mask.shape == loaded.pixels_HWC.shape[:2]
         self._keep_mask_for = None
         self.image, self.image_token = loaded, res.request_id
+        self.last_rank = self.last_dose = self.last_injection = None
+        self.effects.clear()
+        self.effects.set_enabled_for(True)
         self.baseline, self.after = res.baseline, res.baseline
         self.latent_grid, self.latent_grid_id = None, None
         self.canvas.set_image(loaded.pixels_HWC)
@@ -498,7 +554,7 @@ class MainWindow(QMainWindow):
 
                 self.gt_mask = load_mask(gt_path, hw)
             except InspectorError as exc:
-                self.banner.show_message(exc.message, "warning")
+                self.banner.show_message(error_message(exc), "warning")
         self.canvas.set_ground_truth(self.gt_mask)
         self.canvas.show_ground_truth(self.gt_visible.isChecked())
         self.gt_action.setEnabled(self.gt_mask is not None)
@@ -652,7 +708,7 @@ class MainWindow(QMainWindow):
         try:
             m = load_mask(path, self.mask.shape)
         except InspectorError as exc:
-            self.banner.show_message(exc.message, "error")
+            self.banner.show_message(error_message(exc), "error")
             return
         self.mask.set_mask(m, "load mask")
         self._on_mask_committed()
@@ -695,11 +751,12 @@ class MainWindow(QMainWindow):
             try:
                 self.user_labels.set_label(latent, text)
             except InspectorError as exc:
-                self.banner.show_message(exc.message, "error")
+                self.banner.show_message(error_message(exc), "error")
 
     def _on_threshold(self, value: float | None) -> None:
         self.state.set_threshold(value)
         self.verdict.set_threshold(self.state.threshold)
+        self.effects.set_threshold(self.state.threshold)
         self._schedule_autosave()
 
     def _toggle_recon(self) -> None:
@@ -723,6 +780,183 @@ class MainWindow(QMainWindow):
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
         self.dictionary_browser = dlg
+
+    # ------------------------------------------------------------------------------------------
+    # causal experiments (Effects panel): run on the inference thread, shown when they return
+    def _current_mask(self) -> np.ndarray | None:
+        return None if self.mask.is_empty() else self.mask.mask.copy()
+
+    def _labels_dict(self) -> dict[int, str]:
+        return dict(self.user_labels.labels) if self.user_labels is not None else {}
+
+    def _submit_effect(self, kind: str, fn) -> int | None:  # noqa: ANN001
+        if self.image is None or self.session is None:
+            self.banner.show_message(self.tr("Open a part image first."), "warning")
+            return None
+        tid = self.client.submit(kind, fn, self.image_token)
+        self._effect_tasks[tid] = kind
+        return tid
+
+    def rank_latents(self, top: int = 64, controls: int = 64, seed: int = 0) -> int | None:
+        from app.core.causal import rank_latents
+
+        mask, labels = self._current_mask(), self._labels_dict()
+        return self._submit_effect("rank", lambda s: rank_latents(s, mask, top=top, controls=controls, seed=seed, user_labels=labels))
+
+    def dose_response(self, latent: int, strength_range: float = 4.0, points: int = 21) -> int | None:
+        from app.core.causal import dose_response
+
+        mask, labels = self._current_mask(), self._labels_dict()
+        return self._submit_effect(
+            "dose", lambda s: dose_response(s, mask, int(latent), strength_range=strength_range, points=points, user_labels=labels)
+        )
+
+    def inject_latent(self, latent: int, r: float = 1.0) -> int | None:
+        from app.core.causal import inject
+
+        mask, labels = self._current_mask(), self._labels_dict()
+        seed = self.effects.seed.value()
+        controls = self.effects.controls.value()
+        return self._submit_effect(
+            "inject", lambda s: inject(s, mask, int(latent), r=r, controls=controls, seed=seed, user_labels=labels)
+        )
+
+    def _on_task(self, res: TaskResult) -> None:
+        if res.kind == "export":
+            self._export_done(res)
+            return
+        if res.kind == "diagnostics":
+            if self.diagnostics_dialog is not None:
+                self.diagnostics_dialog.set_diagnostics(res.result if res.ok else None, res.error)
+            return
+        kind = self._effect_tasks.pop(res.task_id, None)
+        if kind is None:
+            return
+        if not res.ok:
+            msg = error_message(res.error)
+            self.effects.show_error(msg)
+            if getattr(res.error, "code", "") != "stale":
+                self.banner.show_message(msg, "error")
+            return
+        if res.image_token != self.image_token:
+            return  # a result for an image no longer shown
+        if kind == "rank":
+            self.last_rank = (res.image_token, res.result)
+            self.effects.show_rank(res.result)
+        elif kind == "dose":
+            self.last_dose = (res.image_token, res.result)
+            self.effects.show_dose(res.result)
+        elif kind == "inject":
+            self.last_injection = (res.image_token, res.result)
+            self.effects.show_injection(res.result)
+        self.effectShown.emit(kind)
+
+    def _current_result(self, kept: tuple[int, object] | None) -> object | None:
+        return kept[1] if kept is not None and kept[0] == self.image_token else None
+
+    # ------------------------------------------------------------------------------------------
+    # export findings (PDF)
+    def export_findings_dialog(self) -> None:
+        if self.image is None or self.session is None:
+            self.banner.show_message(self.tr("Open a part image before exporting findings."), "warning")
+            return
+        if self.export_job is not None:
+            return
+        from app.ui.export_dialog import ExportDialog
+
+        dlg = ExportDialog(self.settings, self.image.path, self.notes.toPlainText(), self.ui_lang, parent=self)
+        self.export_dialog = dlg
+        try:
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return
+            dlg.remember()
+            opts = dlg.options()
+        finally:
+            self.export_dialog = None
+            dlg.deleteLater()
+        self.export_findings(opts)
+
+    def confirm_overwrite(self, path: Path) -> bool:
+        """Ask before replacing an existing file (tests replace this method)."""
+        answer = QMessageBox.question(
+            self, self.tr("Replace the file?"),
+            self.tr("{0} already exists. Replace it with the new report?").format(path),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def export_findings(self, opts, overwrite: bool = False) -> int | None:  # noqa: ANN001 - ExportOptions
+        """Write the findings PDF on the inference thread with a cancellable progress dialog.
+        Returns the task id, or None when nothing was started."""
+        from app.report.export import export_findings
+        from app.ui.export_dialog import ExportJob, ExportProgress
+
+        if self.image is None or self.session is None or self.export_job is not None:
+            return None
+        path = Path(opts.out_path).expanduser()
+        if path.suffix.lower() != ".pdf" and not path.is_dir():
+            path = path.with_name(path.name + ".pdf")
+        if path.exists() and not path.is_dir() and not overwrite:
+            if not self.confirm_overwrite(path):
+                self.statusBar().showMessage(self.tr("Export cancelled; {0} was kept.").format(path.name), 5000)
+                return None
+            overwrite = True
+        t = None if abs(self.state.threshold - self.state.default_threshold) < 1e-12 else self.state.threshold
+        kwargs = dict(
+            image_path=str(Path(self.image.path).resolve()), image_sha256=self.image.sha256, mask_HW=self._current_mask(),
+            edits=self.state.edits(), threshold=t, recon_only=self.state.recon_only, operator=opts.operator,
+            station=opts.station, part_id=opts.part_id, notes=opts.notes,
+            truth_HW=None if getattr(self, "gt_mask", None) is None else self.gt_mask.copy(),
+            rank=self._current_result(self.last_rank), dose=self._current_result(self.last_dose),
+            user_labels=self._labels_dict(), image_notes=tuple(getattr(self.image, "notes", ()) or ()),
+            backend_choice=self.backend_choice, bundle_path=str(self.session.bundle.root), lang=opts.lang,
+            overwrite=overwrite,
+        )
+        job = ExportJob(self)
+        job.path = path
+
+        def run(session):  # noqa: ANN001, ANN202 - on the inference thread
+            return export_findings(session, path, progress=job.report, cancelled=job.is_cancelled, **kwargs)
+
+        job.task_id = self.client.submit("export", run, self.image_token)
+        self.export_job = job
+        self.export_progress = ExportProgress(job, self)
+        self.export_progress.show()
+        self.export_action.setEnabled(False)
+        return job.task_id
+
+    def _export_done(self, res: TaskResult) -> None:
+        job, self.export_job = self.export_job, None
+        self.export_action.setEnabled(True)
+        if self.export_progress is not None:
+            self.export_progress.close()
+            self.export_progress.deleteLater()
+            self.export_progress = None
+        if job is not None:
+            job.deleteLater()
+        if res.ok:
+            r = res.result
+            self.last_export = r.path
+            self.banner.show_message(
+                self.tr("Findings written to {0} ({1} pages).").format(r.path, r.pages), "info",
+                self.tr("Open PDF"), lambda p=r.path: self.open_pdf(p),
+            )
+            self.statusBar().showMessage(self.tr("Findings exported to {0}").format(r.path), 8000)
+        elif getattr(res.error, "code", "") == "cancelled":
+            self.statusBar().showMessage(self.tr("Export cancelled; nothing was written."), 8000)
+        else:
+            self.banner.show_message(self.tr("Export failed: {0}").format(error_message(res.error)), "error")
+        self.exportFinished.emit(res)
+
+    def open_pdf(self, path: str | Path) -> bool:
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    # ------------------------------------------------------------------------------------------
+    # language
+    def set_language(self, key: str) -> None:
+        self.settings.setValue(LANGUAGE_KEY, key)
+        self.settings.sync()
+        self.banner.show_message(self.tr("The language changes when SAE Inspector is started again."), "info")
 
     # ------------------------------------------------------------------------------------------
     # sessions and autosave
@@ -762,7 +996,7 @@ class MainWindow(QMainWindow):
         try:
             save_session(path, doc, None if self.mask.is_empty() else self.mask.mask)
         except InspectorError as exc:
-            self.banner.show_message(exc.message, "error")
+            self.banner.show_message(error_message(exc), "error")
             return False
         self.session_path = Path(path)
         self.statusBar().showMessage(self.tr("Session saved to {0}").format(path), 5000)
@@ -778,7 +1012,7 @@ class MainWindow(QMainWindow):
             doc, mask = load_session(path)
             img = resolve_image(doc, Path(path))
         except InspectorError as exc:
-            self.banner.show_message(exc.message, "error")
+            self.banner.show_message(error_message(exc), "error")
             return
         if self.session is not None and doc.bundle.get("hash") not in (None, self.session.bundle.hash):
             self.banner.show_message(
@@ -807,7 +1041,7 @@ class MainWindow(QMainWindow):
             validate_edits(doc.edits, self.session.width)
             self.state.set_edits(doc.edits)
         except InspectorError as exc:
-            self.banner.show_message(exc.message, "error")
+            self.banner.show_message(error_message(exc), "error")
         self.state.set_threshold(doc.threshold)
         self.verdict.set_threshold(self.state.threshold)
         self.state.recon_only = doc.recon_only
@@ -829,7 +1063,7 @@ class MainWindow(QMainWindow):
             self.autosave_dir.mkdir(parents=True, exist_ok=True)
             save_session(self.autosave_path, doc, None if self.mask.is_empty() else self.mask.mask)
         except (InspectorError, OSError) as exc:
-            self.statusBar().showMessage(self.tr("Autosave failed: {0}").format(getattr(exc, "message", exc)), 5000)
+            self.statusBar().showMessage(self.tr("Autosave failed: {0}").format(error_message(exc) if isinstance(exc, InspectorError) else exc), 5000)
 
     # ------------------------------------------------------------------------------------------
     # menus, help, layout
@@ -879,11 +1113,19 @@ class MainWindow(QMainWindow):
         dlg.show()
 
     def show_about(self) -> None:
-        from app import __version__
+        """Help → About / Diagnostics: versions, backend, providers, GPU, folders (gathered on the
+        inference thread, so a slow torch import never freezes the window)."""
+        from app.ui.about_dialog import AboutDialog, gather
 
-        self.banner.show_message(
-            self.tr("SAE Inspector {0}: test which sparse-autoencoder features drive the defect verdict.").format(__version__)
-        )
+        if self.diagnostics_dialog is not None:
+            self.diagnostics_dialog.raise_()
+            return
+        dlg = AboutDialog(self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.destroyed.connect(lambda: setattr(self, "diagnostics_dialog", None))
+        self.diagnostics_dialog = dlg
+        dlg.show()
+        self.client.submit("diagnostics", gather, None, needs_session=False)
 
     def _restore_layout(self) -> None:
         geo = self.settings.value("window/geometry")
@@ -941,6 +1183,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("heatmap/cmap", self.heat.cmap.currentData())
         self.settings.sync()
         self.thumbs.stop()
+        if self.export_job is not None:
+            self.export_job.cancel()
         self.client.close()
         t0 = time.perf_counter()
         for loader in list(self._loaders):

@@ -18,6 +18,7 @@ QLabel#stats { color: #a8adb5; font-size: 9pt; }
 QLabel#stats[dense="true"] { color: #7f8792; font-style: italic; }
 QFrame#latentCard { background: #26292e; border: 1px solid #363a41; border-radius: 4px; }
 QFrame#latentCard[edited="true"] { border: 1px solid #f0a030; }
+QFrame#latentCard[selected="true"] { border: 2px solid #ffe08a; }
 QProgressBar#activationBar { background: #1b1d21; border: none; border-radius: 3px; }
 QProgressBar#activationBar::chunk { background: #f0a030; border-radius: 3px; }
 QWidget#banner { background: #2d4a66; border-radius: 3px; }

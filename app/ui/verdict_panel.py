@@ -152,4 +152,7 @@ class VerdictPanel(QWidget):
         self.history_curve.setData(list(range(len(ys))), ys)
         self.history.setXRange(-0.5, max(len(ys), 5) - 0.5, padding=0)
         if points:
-            self.history.setToolTip("\n".join(f"{k}: {p.score:.3f}  ({p.what})" for k, p in enumerate(points[-12:])))
+            def what(p: ScorePoint) -> str:  # edit notation (#12 off, #3 scale=0.5) stays as in the CLI
+                return self.tr("no edit") if p.what == "no edit" else p.what
+
+            self.history.setToolTip("\n".join(f"{k}: {p.score:.3f}  ({what(p)})" for k, p in enumerate(points[-12:])))

@@ -71,16 +71,44 @@ class InterveneResult:
     mask_empty: bool
 
 
+@dataclass(frozen=True)
+class TaskRequest:
+    """Any other job on the session (ranking, dose–response, injection, export): ``fn(session)``
+    runs on the inference thread, serialised with the interventions, so the session is never
+    used by two threads at once."""
+
+    task_id: int
+    kind: str
+    image_token: int | None  # the analysed image it was built for; None: any
+    fn: Callable[[object], object]
+    needs_session: bool = True  # False: fn(session or None) runs even without a bundle
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    task_id: int
+    kind: str
+    image_token: int | None
+    result: object = None
+    error: BaseException | None = None
+    ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
 def _message(exc: BaseException) -> str:
-    if isinstance(exc, InspectorError):
-        return exc.message
-    return f"{type(exc).__name__}: {exc}"
+    from app.ui.error_text import error_message
+
+    return error_message(exc)
 
 
 class InferenceWorker(QObject):
     analyzed = Signal(object)  # AnalyzeResult
     intervened = Signal(object)  # InterveneResult
     failed = Signal(int, str)  # request id, message
+    taskFinished = Signal(object)  # TaskResult
     done = Signal()  # after every job: the client may send the next one
 
     def __init__(self) -> None:
@@ -134,6 +162,24 @@ class InferenceWorker(QObject):
         finally:
             self.done.emit()
 
+    @Slot(object)
+    def run_task(self, req: TaskRequest) -> None:
+        t0 = time.perf_counter()
+        try:
+            s = self.session
+            if s is None and req.needs_session:
+                raise InspectorError("no_bundle", "no model bundle is loaded: choose one in the bundle box")
+            if req.image_token is not None and (s.analysis is None or req.image_token != self.image_token):
+                raise InspectorError("stale", "the image changed before this could run; run it again")
+            res = req.fn(s)
+            self.taskFinished.emit(TaskResult(req.task_id, req.kind, req.image_token, res, None, (time.perf_counter() - t0) * 1e3))
+        except Exception as exc:  # noqa: BLE001 - shown as a message
+            if not isinstance(exc, InspectorError):
+                traceback.print_exc()
+            self.taskFinished.emit(TaskResult(req.task_id, req.kind, req.image_token, None, exc, (time.perf_counter() - t0) * 1e3))
+        finally:
+            self.done.emit()
+
 
 class InferenceClient(QObject):
     """UI-thread side: one worker thread, latest-wins coalescing, rising request ids."""
@@ -141,9 +187,11 @@ class InferenceClient(QObject):
     analyzed = Signal(object)
     intervened = Signal(object)
     failed = Signal(int, str)
+    taskFinished = Signal(object)  # TaskResult
     busyChanged = Signal(bool)
     _send_analyze = Signal(object)
     _send_intervene = Signal(object)
+    _send_task = Signal(object)
     _send_session = Signal(object)
 
     def __init__(self, build_intervene: Callable[[int], InterveneRequest | None], parent: QObject | None = None) -> None:
@@ -157,6 +205,8 @@ class InferenceClient(QObject):
         self._send_analyze.connect(self._worker.analyze)
         self._send_intervene.connect(self._worker.intervene)
         self._send_session.connect(self._worker.set_session)
+        self._send_task.connect(self._worker.run_task)
+        self._worker.taskFinished.connect(self._on_task)
         self._worker.analyzed.connect(self._on_analyzed)
         self._worker.intervened.connect(self._on_intervened)
         self._worker.failed.connect(self._on_failed)
@@ -168,6 +218,8 @@ class InferenceClient(QObject):
         self._busy = False
         self._pending_analyze: AnalyzeRequest | None = None
         self._dirty = False
+        self._tasks: list[TaskRequest] = []
+        self._next_task = 0
         self.sent_at: dict[int, float] = {}
         self.last_latency_ms = 0.0
         self._closed = False
@@ -193,6 +245,20 @@ class InferenceClient(QObject):
         self._pump()
         return rid
 
+    def submit(
+        self, kind: str, fn: Callable[[object], object], image_token: int | None = None, needs_session: bool = True
+    ) -> int:
+        """Queue ``fn(session)`` for the inference thread; ``taskFinished(TaskResult)`` follows.
+        Task ids are separate from request ids, so a task never makes a result stale."""
+        self._next_task += 1
+        self._tasks.append(TaskRequest(self._next_task, kind, image_token, fn, needs_session))
+        self._pump()
+        return self._next_task
+
+    @property
+    def pending_tasks(self) -> int:
+        return len(self._tasks)
+
     def request_update(self) -> None:
         """The state changed: run an intervention as soon as the worker is free (latest wins)."""
         self._dirty = True
@@ -207,11 +273,20 @@ class InferenceClient(QObject):
             self.sent_at[req.request_id] = time.perf_counter()
             self._send_analyze.emit(req)
             return
+        if self._dirty and self._tasks:  # the user's view first, then the queued task
+            pass
+        elif self._tasks:
+            task = self._tasks.pop(0)
+            self._set_busy(True)
+            self._send_task.emit(task)
+            return
         if self._dirty:
             self._dirty = False
             rid = self._new_id()
             req = self._build(rid)
             if req is None:
+                if self._tasks:
+                    self._pump()
                 return
             self._set_busy(True)
             self.sent_at[rid] = time.perf_counter()
@@ -239,6 +314,11 @@ class InferenceClient(QObject):
             self.last_latency_ms = (time.perf_counter() - t0) * 1e3
         if res.request_id == self.latest_id and not self._closed:  # stale results are dropped
             self.intervened.emit(res)
+
+    @Slot(object)
+    def _on_task(self, res: TaskResult) -> None:
+        if not self._closed:
+            self.taskFinished.emit(res)
 
     @Slot(int, str)
     def _on_failed(self, rid: int, message: str) -> None:
