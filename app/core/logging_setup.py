@@ -46,7 +46,8 @@ def setup_logging(level: int = logging.INFO, folder: str | Path | None = None) -
     """Attach one rotating file handler to the root logger (once per process)."""
     root = logging.getLogger()
     existing = current_log_file()
-    if existing is not None and (folder is None or Path(folder) / LOG_NAME == existing):
+    wanted = (Path(folder) if folder is not None else log_dir()) / LOG_NAME
+    if existing is not None and existing == wanted:
         return existing
     for h in list(root.handlers):
         if getattr(h, _MARK, False):
