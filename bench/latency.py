@@ -26,6 +26,11 @@ from app.core.preprocess import preprocess  # noqa: E402
 from app.core.session import InspectionSession  # noqa: E402
 
 
+
+from app.cli.entry import limit_blas_threads  # noqa: E402
+
+limit_blas_threads()  # as the app does (see app/cli/entry.py)
+
 def timed(fn, runs: int) -> tuple[float, float]:  # noqa: ANN001
     fn()
     ts = []

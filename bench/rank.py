@@ -27,6 +27,11 @@ from app.core.causal import build_rank1_tokens, rank_latents  # noqa: E402
 from app.core.session import InspectionSession  # noqa: E402
 
 
+
+from app.cli.entry import limit_blas_threads  # noqa: E402
+
+limit_blas_threads()  # as the app does (see app/cli/entry.py)
+
 def default_shaped_bundle(out: Path) -> Path:
     from app.core.vit_config import ViTConfig
     from app.pipeline.random_bundle import make_random_bundle

@@ -21,6 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+
+from app.cli.entry import limit_blas_threads  # noqa: E402
+
+limit_blas_threads()  # as the app does (see app/cli/entry.py)
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bundle", default=str(ROOT / "model_store" / "default"))
