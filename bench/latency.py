@@ -21,13 +21,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.cli.entry import limit_blas_threads  # noqa: E402
 from app.core.edits import LatentEdit  # noqa: E402
 from app.core.preprocess import preprocess  # noqa: E402
 from app.core.session import InspectionSession  # noqa: E402
-
-
-
-from app.cli.entry import limit_blas_threads  # noqa: E402
 
 limit_blas_threads()  # as the app does (see app/cli/entry.py)
 

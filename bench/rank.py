@@ -23,12 +23,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app.cli.entry import limit_blas_threads  # noqa: E402
 from app.core.causal import build_rank1_tokens, rank_latents  # noqa: E402
 from app.core.session import InspectionSession  # noqa: E402
-
-
-
-from app.cli.entry import limit_blas_threads  # noqa: E402
 
 limit_blas_threads()  # as the app does (see app/cli/entry.py)
 

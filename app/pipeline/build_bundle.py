@@ -20,7 +20,7 @@ import numpy as np
 from app.core.errors import InspectorError
 from app.core.grid import PatchGrid
 from app.core.preprocess import Preprocessing
-from app.core.sae import SAEConfig, SAEWeights, encode
+from app.core.sae import encode
 from app.core.vit import VisionTransformer, build_vit
 from app.core.vit_config import ViTConfig
 from app.pipeline.presets import BuildPreset

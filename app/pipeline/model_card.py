@@ -29,7 +29,7 @@ def render_model_card(
     L = []
     add = L.append
     add(f"# Model card: {preset.name} bundle {preset.version}\n")
-    add(f"Built {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} by `python main.py build-bundle --preset {preset.name}`. "
+    add(f"Built {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')} by `python main.py build-bundle --preset {preset.name}`. "
         "Every figure below was measured by that command; none is hand-entered.\n")
 
     add("## Data\n")
