@@ -59,6 +59,13 @@ def datas() -> list[tuple[str, str]]:
         for f in sorted(d.rglob("*")):
             if f.is_file() and not f.name.startswith("."):
                 out.append((str(f), str(Path("resources") / f.parent.relative_to(ROOT / "resources"))))
+    # the Japanese font is not kept in the repository: it comes from the pinned japanize-matplotlib wheel
+    sys.path.insert(0, str(ROOT))
+    from app.core.resources import japanese_font_path
+
+    font = japanese_font_path()
+    if font.is_file() and not any(Path(s).name == font.name for s, _ in out):
+        out.append((str(font), "resources/fonts"))
     style = ROOT / "resources" / "style.qss"
     if style.is_file():
         out.append((str(style), "resources"))

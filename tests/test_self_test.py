@@ -186,7 +186,8 @@ def test_unwritable_log_folder_does_not_stop_the_app(tmp_path: Path) -> None:
 
 # --- diagnostics ---------------------------------------------------------------------------------
 def test_diagnostics_for_the_about_dialog(random_bundle_dir: Path, tmp_path: Path) -> None:
-    from app.core.diagnostics import collect_diagnostics, resource_path
+    from app.core.diagnostics import collect_diagnostics
+    from app.core.resources import japanese_font_path
     from app.core.logging_setup import setup_logging
     from app.core.session import InspectionSession
 
@@ -205,7 +206,7 @@ def test_diagnostics_for_the_about_dialog(random_bundle_dir: Path, tmp_path: Pat
     assert s.bundle.hash[:12] in rows["Bundle"]
     assert "Log folder" in d.to_text()
     json.dumps(d.to_json())
-    assert resource_path("resources", "fonts", "ipaexg.ttf").is_file()
+    assert japanese_font_path().is_file()
 
 
 def test_diagnostics_without_a_session_never_raise() -> None:

@@ -218,9 +218,9 @@ def _check_qt() -> Row:
     # a QApplication (not a QGuiApplication), so that widgets made later in this process still work
     app = QApplication.instance() or QApplication(["sae-inspector-self-test"])
     row.provider = f"PySide6 {PySide6.__version__}, {app.platformName()}"
-    from app.core.diagnostics import resource_path
+    from app.core.resources import japanese_font_path
 
-    font = resource_path("resources", "fonts", "ipaexg.ttf")
+    font = japanese_font_path()
     if font.is_file():
         fid = QFontDatabase.addApplicationFont(str(font))
         if fid < 0:

@@ -245,7 +245,4 @@ def collect_diagnostics(session: Any = None, import_torch: bool = True) -> Diagn
     )
 
 
-def resource_path(*parts: str) -> Path:
-    """A file shipped with the app (``resources/...``, ``model_store/...``), from source or packaged."""
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2]))
-    return base.joinpath(*parts)
+from app.core.resources import resource_path  # noqa: E402,F401 - re-exported for callers of diagnostics

@@ -60,7 +60,9 @@ def heatmap_png(
 # --- report figures: PNG bytes at a fixed DPI, sized for the A4 layout -------------------
 
 REPORT_DPI = 200
-FONT_PATH = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "ipaexg.ttf"
+from app.core.resources import japanese_font_path  # noqa: E402
+
+FONT_PATH = japanese_font_path()
 _REGION_COLOR = "#00e5ff"
 _TRUTH_COLOR = "white"
 _font_ready = False

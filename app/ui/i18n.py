@@ -37,7 +37,9 @@ def i18n_dir() -> Path:
 
 
 def font_path() -> Path:
-    return _root() / "resources" / "fonts" / "ipaexg.ttf"
+    from app.core.resources import japanese_font_path
+
+    return japanese_font_path()
 
 
 def system_language() -> str:
