@@ -9,9 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from app.cli.common import add_bundle_args, ensure_out_dir, open_session, parse_edits, print_json, to_jsonable
+from app.cli.common import add_bundle_args, ensure_out_dir, open_and_analyze, parse_edits, print_json, to_jsonable
 from app.core.errors import InspectorError
-from app.core.images import load_image, load_mask
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -31,12 +30,8 @@ def classes_dict(names: tuple[str, ...], probs: np.ndarray) -> dict[str, float]:
 
 def run(args: argparse.Namespace) -> int:
     edits = parse_edits(args.edit)  # malformed edits fail before any model loads
-    img = load_image(args.image)
-    session = open_session(args)
-    mask = load_mask(args.mask, img.pixels_HWC.shape[:2]) if args.mask else None
-    t0 = time.perf_counter()
-    analysis = session.analyze(img.pixels_HWC)
-    t_an = (time.perf_counter() - t0) * 1e3
+    img, session, mask, t_an = open_and_analyze(args)
+    analysis = session.analysis
     t0 = time.perf_counter()
     edited = session.intervene(mask, edits, recon_only=args.recon_only)
     t_iv = (time.perf_counter() - t0) * 1e3

@@ -35,6 +35,32 @@ def open_session(args: argparse.Namespace):  # noqa: ANN201
     return InspectionSession.open(args.bundle, backend=args.backend, device=args.device, on_notice=notice)
 
 
+def open_and_analyze(args: argparse.Namespace):  # noqa: ANN201
+    """Load ``args.image`` (and ``args.mask``), open the bundle, run the prefix once.
+
+    Returns (LoadedImage, InspectionSession, mask [H, W] or None, analyze milliseconds).
+    The image is read before the bundle, so a bad image fails without loading a model.
+    """
+    import time
+
+    from app.core.images import load_image, load_mask
+
+    img = load_image(args.image)
+    session = open_session(args)
+    mask = load_mask(args.mask, img.pixels_HWC.shape[:2]) if getattr(args, "mask", None) else None
+    t0 = time.perf_counter()
+    session.analyze(img.pixels_HWC)
+    return img, session, mask, (time.perf_counter() - t0) * 1e3
+
+
+def result_header(session, img) -> dict[str, Any]:  # noqa: ANN001
+    """The identity block every headless JSON result starts with."""
+    return {
+        **session.backend_info(), "bundle": session.bundle.summary(),
+        "image": {"path": img.path, "sha256": img.sha256}, "threshold": session.bundle.manifest.threshold,
+    }
+
+
 def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
-from app.cli.common import add_bundle_args, open_session, print_json
-from app.core.images import load_image, load_mask
+from app.cli.common import add_bundle_args, open_and_analyze, print_json, result_header
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -24,18 +22,9 @@ def run(args: argparse.Namespace) -> int:
     from app.core.causal import dose_response, dose_strengths
 
     dose_strengths(args.strength_range, args.points)  # bad arguments fail before any model loads
-    img = load_image(args.image)
-    session = open_session(args)
-    mask = load_mask(args.mask, img.pixels_HWC.shape[:2]) if args.mask else None
-    t0 = time.perf_counter()
-    session.analyze(img.pixels_HWC)
-    t_an = (time.perf_counter() - t0) * 1e3
+    img, session, mask, t_an = open_and_analyze(args)
     res = dose_response(session, mask, args.latent, strength_range=args.strength_range, points=args.points)
-    out = {
-        **session.backend_info(), "bundle": session.bundle.summary(),
-        "image": {"path": img.path, "sha256": img.sha256}, "threshold": session.bundle.manifest.threshold,
-        **res.to_json(),
-    }
+    out = {**result_header(session, img), **res.to_json()}
     out["timings_ms"] = {"analyze": t_an, **res.timings_ms}
     if args.json:
         print_json(out)

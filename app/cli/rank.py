@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
-from app.cli.common import add_bundle_args, open_session, print_json
+from app.cli.common import add_bundle_args, open_and_analyze, print_json, result_header
 from app.core.errors import InspectorError
-from app.core.images import load_image, load_mask
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -30,18 +28,9 @@ def run(args: argparse.Namespace) -> int:
         raise InspectorError("bad_argument", f"--top must be at least 1, got {args.top}")
     if args.controls < 0:
         raise InspectorError("bad_argument", f"--controls must be 0 or more, got {args.controls}")
-    img = load_image(args.image)
-    session = open_session(args)
-    mask = load_mask(args.mask, img.pixels_HWC.shape[:2]) if args.mask else None
-    t0 = time.perf_counter()
-    session.analyze(img.pixels_HWC)
-    t_an = (time.perf_counter() - t0) * 1e3
+    img, session, mask, t_an = open_and_analyze(args)
     res = rank_latents(session, mask, top=args.top, controls=args.controls, seed=args.seed, direction_profile=args.directions)
-    out = {
-        **session.backend_info(), "bundle": session.bundle.summary(),
-        "image": {"path": img.path, "sha256": img.sha256}, "threshold": session.bundle.manifest.threshold,
-        **res.to_json(),
-    }
+    out = {**result_header(session, img), **res.to_json()}
     out["timings_ms"] = {"analyze": t_an, **res.timings_ms}
     if args.json:
         print_json(out)
