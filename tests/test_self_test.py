@@ -187,8 +187,8 @@ def test_unwritable_log_folder_does_not_stop_the_app(tmp_path: Path) -> None:
 # --- diagnostics ---------------------------------------------------------------------------------
 def test_diagnostics_for_the_about_dialog(random_bundle_dir: Path, tmp_path: Path) -> None:
     from app.core.diagnostics import collect_diagnostics
-    from app.core.resources import japanese_font_path
     from app.core.logging_setup import setup_logging
+    from app.core.resources import japanese_font_path
     from app.core.session import InspectionSession
 
     setup_logging()

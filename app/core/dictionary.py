@@ -127,14 +127,26 @@ _ARRAY_FIELDS = (
 )
 
 
-def auto_label(ap_K: np.ndarray, region_classes: tuple[str, ...]) -> str:
-    """"scratch, AP 0.83", or "weak: scratch, AP 0.12" when the best AP is below ``WEAK_AP``."""
+def auto_label(ap_K: np.ndarray, region_classes: tuple[str, ...], prevalence_K: np.ndarray | None = None) -> str:
+    """"scratch, AP 0.83", or "weak: scratch, AP 0.12" when that AP is below ``WEAK_AP``.
+
+    The class named is the one the latent detects best *above chance*: AP's chance level is the
+    class's share of patches (prevalence), so the choice maximises (AP - prevalence) / (1 - prevalence).
+    Raw AP would favour common surface classes: a latent firing on half of all PCB patches scores
+    AP 0.45 on "solder_mask" (prevalence 0.4) by being dense, and would hide its AP 0.3 on
+    "scratch" (prevalence 0.005). Without prevalences the raw AP decides, as before.
+    """
     if len(region_classes) == 0 or ap_K.size == 0:
         return "unlabelled"
-    best = int(np.nanargmax(np.nan_to_num(ap_K, nan=-1.0)))
-    ap = float(ap_K[best])
-    text = f"{region_classes[best]}, AP {ap:.2f}"
-    return text if ap >= WEAK_AP else f"weak: {text}"
+    ap = np.nan_to_num(np.asarray(ap_K, np.float64), nan=-1.0)
+    if prevalence_K is not None and len(prevalence_K) == len(ap):
+        pi = np.clip(np.asarray(prevalence_K, np.float64), 0.0, 1.0 - 1e-9)
+        skill = np.where(ap >= 0, (ap - pi) / (1.0 - pi), -np.inf)
+    else:
+        skill = ap
+    best = int(np.argmax(skill))
+    text = f"{region_classes[best]}, AP {ap[best]:.2f}"
+    return text if ap[best] >= WEAK_AP else f"weak: {text}"
 
 
 def encode_strip(crops: list[np.ndarray], quality: int = 85) -> np.ndarray:

@@ -176,12 +176,12 @@ def draw_exemplar_crop(
     return _ImageCrops(image_HWC, grid_hw, crop_size).draw(act_P, patch, ref)
 
 
-def _label(ap_K: np.ndarray, region_classes: tuple[str, ...], fires: bool) -> str:
+def _label(ap_K: np.ndarray, region_classes: tuple[str, ...], fires: bool, prevalence_K: np.ndarray) -> str:
     if not fires:
         return "dead: never fires on training images"
     if ap_K.size == 0 or not np.isfinite(ap_K).any():
         return "unlabelled"
-    return auto_label(ap_K, region_classes)
+    return auto_label(ap_K, region_classes, prevalence_K)
 
 
 def best_latents_per_class(
@@ -340,7 +340,8 @@ def build_dictionary(
         return np.where(a >= 0, remap[np.maximum(a, 0)], -1).astype(np.int32)
 
     fires = stats.count > 0
-    labels = tuple(_label(assoc_ap[s], region_classes, bool(fires[s])) for s in range(s_width))
+    prevalence_K = class_patches / max(n_test_tokens, 1)
+    labels = tuple(_label(assoc_ap[s], region_classes, bool(fires[s]), prevalence_K) for s in range(s_width))
     ap_f = np.where(np.isfinite(assoc_ap), assoc_ap, -1.0)
     n_strong = int(((ap_f.max(axis=1) if k_all else np.full(s_width, -1.0)) >= WEAK_AP).sum())
     meta: dict[str, Any] = {
@@ -355,6 +356,7 @@ def build_dictionary(
         "max_test_tokens": int(max_test_tokens),
         "patches_per_class_test": {c: int(n) for c, n in zip(region_classes, class_patches, strict=True)},
         "label_min_cover": LABEL_MIN_COVER,
+        "label_rule": "class with the highest (AP - prevalence) / (1 - prevalence); weak below AP 0.3",
         "hist_bins": HIST_BINS,
         "p99_exact_latents": int(stats.p99_exact.sum()),
         "p99_sample_cap": acc.cap,

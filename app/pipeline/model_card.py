@@ -61,6 +61,12 @@ def render_model_card(
             f"β2 {tc['beta2']}, weight decay {tc['weight_decay']}, {tc['warmup_samples']:,}-sample warmup then cosine decay; "
             f"bf16 autocast = {tc['bf16']}; dihedral flips/rotations; class cross-entropy + patch BCE against mask coverage "
             f"with defect patches weighted ×{tc['defect_patch_weight']:g}; gradient clip 1.")
+        if tc.get("hooked_probe_weight", 0) > 0:
+            add(f"- Deep supervision at the hooked layer (training only): a linear probe on each patch token of the residual "
+                f"stream after `blocks[{vit.hooked_layer}]` predicts ok or the defect type (patches ≥ {tc['probe_min_cover']:.0%} "
+                f"covered count as defect, weighted ×{tc['defect_patch_weight']:g}; partly covered ones are ignored), loss "
+                f"weight {tc['hooked_probe_weight']:g}. It makes the layer the SAE reads carry the defect types linearly; "
+                "the probe is discarded and the exported ViT has the usual two heads.")
         st = train_info.get("state", {})
         add(f"- Training time on this machine: {st.get('elapsed_s', 0) / 60:.1f} min.")
         curve = st.get("curve") or []
@@ -172,6 +178,7 @@ def _gap_section(train_info, vit_metrics, loc, sae_test, causal) -> str:  # noqa
     lines = []
     img = vit_metrics["image"]["overall"]["auroc"]
     st = train_info.get("state", {}) if isinstance(train_info, dict) else {}
+    tc = (train_info.get("config") if isinstance(train_info, dict) else None) or {}
     curve = st.get("curve") or []
     if img is not None and img < 0.97:
         lines.append(f"- **Detection.** Image AUROC {img:.3f} against the 0.97 target; pixel AUROC "
@@ -189,9 +196,9 @@ def _gap_section(train_info, vit_metrics, loc, sae_test, causal) -> str:  # noqa
             cls_last = float(_np.mean([x[1] for x in losses[-50:]]))
             lines.append(f"  The class cross-entropy ended at {cls_last:.2f}, close to the entropy of the class prior "
                          "(1.59 for half good and six equal defect types): the CLS head learned far more slowly than the "
-                         "patch head. Levers to try next, in order: a lower peak learning rate with a longer warmup; "
-                         "supervising the class head also with the patch head's evidence (e.g. a distillation term from "
-                         "the max patch logit); a later hooked layer for the SAE; more training samples.")
+                         "patch head. Levers to try next, in order: supervising the class head also with the patch "
+                         "head's evidence (e.g. a distillation term from the max patch logit); more training samples "
+                         f"(this run: peak lr {tc.get('lr', 0):g} after a {tc.get('warmup_samples', 0):,}-sample warmup).")
     weak = [t for t, r in loc.items() if r["best_latent_ap"] < 0.5]
     if weak:
         lines.append(f"- **Latent localisation.** Best-latent AP is below 0.5 for {', '.join(weak)}. The patch head's own AP on "
