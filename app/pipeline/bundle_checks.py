@@ -9,6 +9,7 @@ import numpy as np
 
 from app.core.edits import LatentEdit
 from app.core.images import load_image, load_mask
+from app.core.outputs import softmax
 from app.core.session import InspectionSession
 from app.pipeline.dataset import ImageRecord, InspectionDataset
 from app.pipeline.detection_metrics import PixelMetrics, image_auroc
@@ -22,10 +23,16 @@ def _spread(records: list[ImageRecord], n: int, seed: int) -> list[ImageRecord]:
     return [records[i] for i in idx]
 
 
-def downstream_fidelity(bundle_dir, ds: InspectionDataset, preset: BuildPreset, rec, train_ids: list[int]) -> dict[str, Any]:  # noqa: ANN001
+def downstream_fidelity(  # noqa: ANN001
+    bundle_dir, ds: InspectionDataset, preset: BuildPreset, rec, train_ids: list[int],
+    probe: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict[str, Any]:
     """Replace every patch token by its SAE reconstruction (no error term) and compare the
     detector's image AUROC, pixel AUROC and scores with the model's own, beside a
-    mean-ablation baseline (every patch token set to the mean training patch token)."""
+    mean-ablation baseline (every patch token set to the mean training patch token).
+
+    ``probe`` (W [C, D], b [C]) is the training-only type probe at the hooked layer, where the
+    run had one: its per-type AP on the same patches is the linear-decodability ceiling there."""
     s = InspectionSession.open(bundle_dir, backend="torch")
     mean_tok = rec.tokens_for(train_ids[: min(len(train_ids), 500)]).mean(0).astype(np.float32)
     records = _spread(ds.split("test"), preset.fidelity_images, preset.seed)
@@ -33,7 +40,7 @@ def downstream_fidelity(bundle_dir, ds: InspectionDataset, preset: BuildPreset, 
     pix = {k: PixelMetrics() for k in scores}
     exact_err = 0.0
     labels = []
-    codes, head, patch_type = [], [], []
+    codes, head, patch_type, probe_probs = [], [], [], []
     from app.core.grid import mask_to_patch_weights
     from app.pipeline.record import LABEL_MIN_COVER
 
@@ -55,6 +62,9 @@ def downstream_fidelity(bundle_dir, ds: InspectionDataset, preset: BuildPreset, 
 
         codes.append(sp.csr_matrix(a.codes_PS))
         head.append(a.baseline.patch_map.reshape(-1))
+        if probe is not None:
+            logits_PC = a.tokens_TD[1:].astype(np.float64) @ probe[0].T.astype(np.float64) + probe[1]
+            probe_probs.append(softmax(logits_PC))
         cover = mask_to_patch_weights(mask, s.grid)
         patch_type.append(np.where(cover >= LABEL_MIN_COVER, r.label, "ok") if r.label != "good" else np.full(cover.shape, "ok"))
     y = np.array(labels)
@@ -68,11 +78,11 @@ def downstream_fidelity(bundle_dir, ds: InspectionDataset, preset: BuildPreset, 
             "mean_abs_delta_score": float(np.abs(sc - base).mean()),
             "mean_score": float(sc.mean()),
         }
-    out["localisation"] = _latent_vs_head_ap(codes, head, patch_type, ds.defect_types)
+    out["localisation"] = _latent_vs_head_ap(codes, head, patch_type, ds.defect_types, probe_probs or None)
     return out
 
 
-def _latent_vs_head_ap(codes, head, patch_type, types) -> dict[str, Any]:  # noqa: ANN001
+def _latent_vs_head_ap(codes, head, patch_type, types, probe_probs=None) -> dict[str, Any]:  # noqa: ANN001
     """Per defect type, on the same patches: the best latent's AP and the patch head's AP
     (every other patch a negative). The head is the ceiling: a latent cannot localise what
     the backbone never learned."""
@@ -85,6 +95,7 @@ def _latent_vs_head_ap(codes, head, patch_type, types) -> dict[str, Any]:  # noq
     lab = np.concatenate(patch_type)
     onehot = np.stack([lab == t for t in types], axis=1)
     ap = ap_matrix(z, onehot)
+    pp_PC = np.concatenate(probe_probs) if probe_probs else None
     out = {}
     for j, t in enumerate(types):
         if not onehot[:, j].any():
@@ -92,6 +103,8 @@ def _latent_vs_head_ap(codes, head, patch_type, types) -> dict[str, Any]:  # noq
         best = int(np.nanargmax(np.nan_to_num(ap[:, j], nan=-1)))
         out[t] = {"best_latent": best, "best_latent_ap": float(ap[best, j]),
                   "patch_head_ap": float(average_precision(h, onehot[:, j])), "positive_patches": int(onehot[:, j].sum())}
+        if pp_PC is not None:  # class 0 is ok; defect types follow in the dataset's order
+            out[t]["probe_ap"] = float(average_precision(pp_PC[:, j + 1], onehot[:, j]))
     return out
 
 
