@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from app.core.dictionary import FeatureDictionary
+from app.core.dictionary import ANY_DEFECT, FeatureDictionary
 from app.core.grid import PatchGrid
 from app.core.sae import encode
 from app.pipeline.dictionary_builder import best_latents_per_class, build_dictionary, draw_exemplar_crop
@@ -74,9 +74,9 @@ def test_shapes_and_invariants(built) -> None:
     s = bundle.manifest.sae.width
     assert d.width == s
     assert d.hist.shape == (s, 20) and d.top_value.shape == (s, 4) and d.rand_value.shape == (s, 2)
-    assert d.region_classes == ("scratch", "stain", "metal", "paint")
+    assert d.region_classes == ("scratch", "stain", "metal", "paint", ANY_DEFECT)
     assert d.defect_classes == ("scratch", "stain")
-    assert d.assoc_ap.shape == (s, 4) and d.assoc_auroc.shape == (s, 2)
+    assert d.assoc_ap.shape == (s, 5) and d.assoc_auroc.shape == (s, 2)
     assert np.all(d.p99 <= d.max_act + 1e-6) and np.all(d.mean_act <= d.max_act + 1e-6)
     assert np.all((d.frequency >= 0) & (d.frequency <= 1))
     n_train_tokens = len(rec.split_ids("train")) * rec.num_patches
@@ -90,6 +90,21 @@ def test_shapes_and_invariants(built) -> None:
     for rows in best.values():
         aps = [ap for _, ap in rows]
         assert aps == sorted(aps, reverse=True)
+
+
+def test_any_defect_class_pools_every_defect_patch(built) -> None:
+    """The pooled class's AP is each latent's AP against the union of the defect types' patches."""
+    from app.pipeline.latent_stats import average_precision
+
+    _, bundle, rec, d = built
+    test_ids = rec.split_ids("test")
+    z = encode(bundle.sae_weights, bundle.manifest.sae, rec.tokens_for(test_ids).reshape(-1, rec.d_model).astype(np.float32))
+    any_P = rec.defect_label_NP()[test_ids].reshape(-1) > 0
+    assert any_P.any() and not any_P.all()
+    col = d.region_classes.index(ANY_DEFECT)
+    for s in np.nonzero((z > 0).any(axis=0))[0][:8]:
+        np.testing.assert_allclose(d.assoc_ap[s, col], average_precision(z[:, s], any_P), atol=1e-9)
+    assert d.meta["patches_per_class_test"][ANY_DEFECT] == int(any_P.sum())
 
 
 def test_exemplars_match_the_codes(built) -> None:

@@ -18,6 +18,10 @@ import numpy as np
 from app.core.errors import InspectorError
 
 WEAK_AP = 0.3  # below this, an automatic label is marked weak
+# A pooled region class: every defect patch, whatever its type. Latents that fire on all defects
+# (measured on bundle 1.1.0: #224, #585, #1061 fire 10-20x more inside any defect than outside) would
+# otherwise take the name of a surface or of whichever single type they happen to lean towards.
+ANY_DEFECT = "defect (any type)"
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class FeatureDictionary:
     crops_offsets: np.ndarray  # [S+1] int64
     assoc_ap: np.ndarray  # [S, K] AP of the latent as a detector of each region class's patches
     assoc_auroc: np.ndarray  # [S, n_defects] patch AUROC ok-vs-defect
-    region_classes: tuple[str, ...]  # K names: defect types first, then surface elements
+    region_classes: tuple[str, ...]  # K names: defect types first, then surface elements, then ANY_DEFECT if built with it
     defect_classes: tuple[str, ...]
     images: tuple[str, ...]  # source image names of the exemplars
     labels: tuple[str, ...]  # [S] automatic labels

@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 import scipy.sparse as sp
 
-from app.core.dictionary import WEAK_AP, FeatureDictionary, auto_label, encode_strip
+from app.core.dictionary import ANY_DEFECT, WEAK_AP, FeatureDictionary, auto_label, encode_strip
 from app.core.errors import InspectorError
 from app.core.grid import upsample_to_image
 from app.core.images import load_image
@@ -264,8 +264,9 @@ def build_dictionary(
     # --- 2. test images: association with region classes ---------------------------------
     defect_types = tuple(recording.header["defect_types"])
     surfaces = tuple(recording.header.get("surface_elements", ()))
-    region_classes = defect_types + surfaces
     n_def = len(defect_types)
+    pooled = n_def > 1  # with one type, "any defect" is that type
+    region_classes = defect_types + surfaces + ((ANY_DEFECT,) if pooled else ())
     max_imgs = max(1, max_test_tokens // n_p)
     used_test = sorted(test_ids)
     if len(used_test) > max_imgs:
@@ -282,9 +283,10 @@ def build_dictionary(
         codes = sp.vstack(parts, format="csc")
         lab_NP = recording.defect_label_NP()[used_test].reshape(-1)
         surf = np.asarray(recording.surface_cover_NPE[used_test], np.float32).reshape(-1, len(surfaces))
-        onehot = np.concatenate(
-            [lab_NP[:, None] == np.arange(1, n_def + 1)[None, :], surf >= LABEL_MIN_COVER], axis=1
-        )
+        parts_K = [lab_NP[:, None] == np.arange(1, n_def + 1)[None, :], surf >= LABEL_MIN_COVER]
+        if pooled:
+            parts_K.append((lab_NP > 0)[:, None])
+        onehot = np.concatenate(parts_K, axis=1)
         assoc_ap = ap_matrix(codes, onehot)
         good_rows = np.repeat(np.array([recording.rows[i]["label"] == "good" for i in used_test]), n_p)
         pos_def = onehot[:, :n_def]
