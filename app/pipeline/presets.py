@@ -33,7 +33,7 @@ PRESETS: dict[str, BuildPreset] = {
     # under 2 h on the 2-core CPU in all; the ViT alone ~40 min on an idle machine (bf16 autocast, AVX512-BF16).
     "default": BuildPreset(
         name="default",
-        version="1.1.0",
+        version="1.1.1",
         synth=SynthConfig(image_size=256, n_train=24_000, n_test=2_000),
         train=TrainConfig(total_samples=150_000, eval_every_samples=25_000, lr=6e-4, warmup_samples=16_000),
         # 4 epochs and a dead window of ~4% of the tokens: at 2 epochs and 12.5%, every grid member but
