@@ -37,6 +37,9 @@ def test_tiny_build_is_a_valid_bundle(tiny_build):
     card = (out / "MODEL_CARD.md").read_text()
     for heading in ("Detection quality", "The SAE", "Downstream fidelity", "Causal sanity", "Quality targets"):
         assert heading in card
+    loc = json.loads((work / "fidelity.json").read_text())["localisation"]
+    assert loc and all(0.0 <= r["probe_ap"] <= 1.0 for r in loc.values()), "the hooked-layer probe's AP is measured"
+    assert "probe AP (layer)" in card
     sel = json.loads((work / "selection.json").read_text())
     assert sel["chosen"] in {c["name"] for c in sel["candidates"]}
     assert (work / "pareto.png").stat().st_size > 0 and (work / "vit" / "loss_curve.png").stat().st_size > 0
@@ -60,6 +63,11 @@ def test_build_resumes_without_redoing_steps(tiny_build, tmp_path):
     build_bundle(tmp_path / "again", PRESETS["tiny"], work, progress=False, log=logs.append)
     assert (work / "vit" / "vit.safetensors").stat().st_mtime_ns == before
     assert not any("ViT evaluation" in line for line in logs), "finished steps are skipped"
+    card = (tmp_path / "again" / "MODEL_CARD.md").read_text()
+    build_time = card[card.index("## Build time"):]
+    assert "| ViT training |" in build_time and "| SAE grid training |" in build_time, "the card keeps the steps' full runs"
+    first = json.loads((work / "step_seconds.json").read_text())
+    assert first["SAE grid training"] > 0 and "resumed" in " ".join(logs)
 
 
 def test_bundle_from_an_existing_vit(tiny_build, tmp_path):

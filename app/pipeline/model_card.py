@@ -201,7 +201,7 @@ def _gap_section(train_info, vit_metrics, loc, sae_test, causal) -> str:  # noqa
             import numpy as _np
 
             cls_last = float(_np.mean([x[1] for x in losses[-50:]]))
-            near = "close to" if cls_last > 0.85 * 1.59 else "still well above 0 and not far below"
+            near = "close to" if cls_last > 0.85 * 1.59 else "against"
             lines.append(f"  The class cross-entropy ended at {cls_last:.2f}, {near} the entropy of the class prior "
                          "(1.59 for half good and six equal defect types): the CLS head learned far more slowly than the "
                          "patch head. Levers to try next, in order: supervising the class head also with the patch "

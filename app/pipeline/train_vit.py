@@ -128,8 +128,9 @@ class _ProbedViT(torch.nn.Module):
 
 def probe_targets(cover_BP: torch.Tensor, labels_B: torch.Tensor, min_cover: float) -> torch.Tensor:
     """Per-patch class for the probe: the image's defect type where covered, ok (0) where clean, -100 between."""
-    t_BP = torch.where(cover_BP >= min_cover, labels_B[:, None].expand_as(cover_BP), torch.zeros_like(labels_B)[:, None].expand_as(cover_BP))
-    return torch.where((cover_BP > 0) & (cover_BP < min_cover), torch.full_like(t_BP, -100), t_BP)
+    t_BP = labels_B[:, None] * (cover_BP >= min_cover).long()
+    t_BP[(cover_BP > 0) & (cover_BP < min_cover)] = -100
+    return t_BP
 
 
 def _param_groups(model: torch.nn.Module, wd: float) -> list[dict[str, Any]]:
