@@ -30,5 +30,7 @@ def test_tiny_build_trains_the_probe_but_exports_the_plain_vit(tmp_path):
     assert "patch_head.weight" in keys and "head.weight" in keys
     losses = np.array(json.loads((work / "vit" / "state.json").read_text())["state"]["losses"])
     assert losses.shape[1] == 4 and np.isfinite(losses[:, 3]).all() and (losses[:, 3] > 0).all()
+    done = json.loads((work / "vit" / "DONE").read_text())
+    assert done["samples"] == PRESETS["tiny"].train.planned_samples > PRESETS["tiny"].train.total_samples, "the refine phase ran"
     ck = set(load_file(str(work / "vit" / "checkpoint.safetensors")))
     assert "model.probe.weight" in ck, "the probe is checkpointed so a resumed run keeps it"

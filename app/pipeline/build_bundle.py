@@ -120,7 +120,7 @@ def build_bundle(
     from app.pipeline.predict import TorchModelRunner
     from app.pipeline.record import open_recording, record_activations
     from app.pipeline.train_sae import train_sae_grid
-    from app.pipeline.train_vit import load_trained, train_vit
+    from app.pipeline.train_vit import is_trained, load_trained, train_vit
 
     work = Path(work_dir)
     work.mkdir(parents=True, exist_ok=True)
@@ -150,7 +150,7 @@ def build_bundle(
         save_file({k: v.contiguous() for k, v in vit.state_dict().items()}, str(vit_dir / "vit.safetensors"))
         train_info: dict[str, Any] = {"source": f"existing ViT {Path(vit_weights).name}"}
     else:
-        if (vit_dir / "DONE").is_file() and (vit_dir / "vit.safetensors").is_file():
+        if is_trained(vit_dir, preset.train):
             vit, _ = load_trained(vit_dir)
         else:
             with ctx.step("ViT training"):

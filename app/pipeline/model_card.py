@@ -57,7 +57,7 @@ def render_model_card(
     add(f"- Hooked layer for the SAE: residual stream after `blocks[{vit.hooked_layer}]` (0-based).")
     tc = train_info.get("config") if isinstance(train_info, dict) else None
     if tc:
-        add(f"- Training: {tc['total_samples']:,} samples seen (batch {tc['batch_size']}, seed {tc['seed']}), AdamW lr {tc['lr']:g} "
+        add(f"- Training: {tc['total_samples']:,} samples in phase 1 (batch {tc['batch_size']}, seed {tc['seed']}), AdamW lr {tc['lr']:g} "
             f"β2 {tc['beta2']}, weight decay {tc['weight_decay']}, {tc['warmup_samples']:,}-sample warmup then cosine decay; "
             f"bf16 autocast = {tc['bf16']}; dihedral flips/rotations; class cross-entropy + patch BCE against mask coverage "
             f"with defect patches weighted ×{tc['defect_patch_weight']:g}; gradient clip 1.")
@@ -67,6 +67,11 @@ def render_model_card(
                 f"covered count as defect, weighted ×{tc['defect_patch_weight']:g}; partly covered ones are ignored), loss "
                 f"weight {tc['hooked_probe_weight']:g}. It makes the layer the SAE reads carry the defect types linearly; "
                 "the probe is discarded and the exported ViT has the usual two heads.")
+        if tc.get("refine_samples", 0) > 0:
+            add(f"- Then a defect-heavy refine phase of {tc['refine_samples']:,} samples (warm restart: {tc['refine_warmup_samples']:,}-sample "
+                f"warmup to lr {tc['refine_lr']:g}, cosine decay): {tc['refine_defect_fraction']:.0%} of each batch defective (phase 1: "
+                f"the dataset's share), probe weight {tc['refine_probe_weight']:g}. Good parts teach `ok` but nothing about which "
+                "defect is which, so this phase spends the budget on the types.")
         st = train_info.get("state", {})
         add(f"- Training time on this machine: {st.get('elapsed_s', 0) / 60:.1f} min.")
         curve = st.get("curve") or []

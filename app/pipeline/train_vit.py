@@ -52,6 +52,14 @@ class TrainConfig:
     # so no SAE latent could name a scratch. The probe is discarded; the exported ViT is unchanged in form.
     hooked_probe_weight: float = 1.0
     probe_min_cover: float = 0.1  # a patch counts as defect for the probe from this coverage; (0, this) is ignored
+    # An optional second, defect-heavy phase after ``total_samples`` (a warm restart of the lr). Half of
+    # every phase-1 batch is good parts, which teach "ok" but nothing about which defect is which; the
+    # types (and the hooked layer's type probe) only learn from the defective half.
+    refine_samples: int = 0
+    refine_lr: float = 3e-4
+    refine_warmup_samples: int = 3_000
+    refine_defect_fraction: float = 0.8  # share of defective images in each refine batch
+    refine_probe_weight: float = 2.0
     bf16: bool = True
     seed: int = 0
     eval_every_samples: int = 25_000
@@ -71,6 +79,16 @@ class TrainConfig:
     def preprocessing(self) -> Preprocessing:
         return Preprocessing(input_size=(self.img_size, self.img_size), mean=self.mean, std=self.std)
 
+    @property
+    def planned_samples(self) -> int:
+        return self.total_samples + self.refine_samples
+
+    def refining(self, samples: int) -> bool:
+        return self.refine_samples > 0 and samples >= self.total_samples
+
+    def probe_weight(self, samples: int) -> float:
+        return self.refine_probe_weight if self.refining(samples) else self.hooked_probe_weight
+
 
 @dataclass
 class TrainState:
@@ -81,12 +99,38 @@ class TrainState:
     curve: list[dict[str, Any]] = field(default_factory=list)  # held-out metrics at checkpoints
 
 
+def _warmup_cosine(peak: float, floor: float, warmup: int, total: int, batch: int, samples: int) -> float:
+    if samples < warmup:
+        return peak * (samples + batch) / warmup
+    t = (samples - warmup) / max(1, total - warmup)
+    return floor + 0.5 * (peak - floor) * (1 + math.cos(math.pi * min(1.0, t)))
+
+
 def lr_at(cfg: TrainConfig, samples: int) -> float:
-    """Linear warmup, then cosine decay to ``min_lr`` over the remaining samples."""
-    if samples < cfg.warmup_samples:
-        return cfg.lr * (samples + cfg.batch_size) / cfg.warmup_samples
-    t = (samples - cfg.warmup_samples) / max(1, cfg.total_samples - cfg.warmup_samples)
-    return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * min(1.0, t)))
+    """Linear warmup, then cosine decay to ``min_lr``; the refine phase restarts both from ``refine_lr``."""
+    if cfg.refining(samples):
+        return _warmup_cosine(cfg.refine_lr, cfg.min_lr, cfg.refine_warmup_samples, cfg.refine_samples, cfg.batch_size,
+                              samples - cfg.total_samples)
+    return _warmup_cosine(cfg.lr, cfg.min_lr, cfg.warmup_samples, cfg.total_samples, cfg.batch_size, samples)
+
+
+def batch_indices(cfg: TrainConfig, labels_N: np.ndarray, samples: int, rng: np.random.Generator) -> np.ndarray:
+    """Sorted image indices of one batch: uniform in phase 1, ``refine_defect_fraction`` defective when refining."""
+    n = len(labels_N)
+    if not cfg.refining(samples):
+        return np.sort(rng.choice(n, cfg.batch_size, replace=False))
+    defect, good = np.nonzero(labels_N > 0)[0], np.nonzero(labels_N == 0)[0]
+    n_def = min(len(defect), round(cfg.batch_size * cfg.refine_defect_fraction))
+    n_good = min(len(good), cfg.batch_size - n_def)
+    return np.sort(np.concatenate([rng.choice(defect, n_def, replace=False), rng.choice(good, n_good, replace=False)]))
+
+
+def is_trained(run_dir: Path, cfg: TrainConfig) -> bool:
+    """True when ``run_dir`` holds an exported ViT that saw every planned sample (phase 1 and refine)."""
+    done, weights = run_dir / "DONE", run_dir / "vit.safetensors"
+    if not (done.is_file() and weights.is_file()):
+        return False
+    return int(json.loads(done.read_text()).get("samples", 0)) >= cfg.planned_samples
 
 
 def _augment(x_NHWC: torch.Tensor, cover_NGG: torch.Tensor, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
@@ -251,13 +295,14 @@ def train_vit(
     cover = torch.from_numpy(train_pool.cover_NP.astype(np.float32)).view(n, grid, grid)
     labels = torch.from_numpy(train_pool.labels_N)
     model.train()
-    bar = tqdm(total=cfg.total_samples, initial=state.samples_seen, unit="img", desc="train ViT", disable=not progress, smoothing=0.05)
+    bar = tqdm(total=cfg.planned_samples, initial=state.samples_seen, unit="img", desc="train ViT", disable=not progress, smoothing=0.05)
     t_last_ck, t_start, elapsed0 = time.time(), time.time(), state.elapsed_s
     next_eval = (state.samples_seen // cfg.eval_every_samples + 1) * cfg.eval_every_samples
     try:
-        while state.samples_seen < cfg.total_samples and not stop["flag"] and not (should_stop and should_stop()):
+        while state.samples_seen < cfg.planned_samples and not stop["flag"] and not (should_stop and should_stop()):
             rng = np.random.default_rng([cfg.seed, state.step])
-            idx = np.sort(rng.choice(n, cfg.batch_size, replace=False))
+            idx = batch_indices(cfg, train_pool.labels_N, state.samples_seen, rng)
+            probe_w = cfg.probe_weight(state.samples_seen)
             xb, cb = _augment(torch.from_numpy(np.asarray(images[idx])), cover[idx], rng)
             yb = labels[idx]
             for g in opt.param_groups:
@@ -265,29 +310,29 @@ def train_vit(
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
                 cl, pl, probe_BPC = model(_to_pixels(xb, cfg))
             cl, pl, probe_BPC = cl.float(), pl.float(), probe_BPC.float()
-            target = cb.reshape(cfg.batch_size, -1)
+            target = cb.reshape(len(idx), -1)
             weight = 1.0 + (cfg.defect_patch_weight - 1.0) * (target > 0).float()
             loss_c = F.cross_entropy(cl, yb)
             loss_p = F.binary_cross_entropy_with_logits(pl, target, weight=weight)
             loss = loss_c + cfg.patch_loss_weight * loss_p
-            if cfg.hooked_probe_weight > 0:
+            if probe_w > 0:
                 pt_BP = probe_targets(target, yb, cfg.probe_min_cover)
                 loss_h = F.cross_entropy(probe_BPC.reshape(-1, probe_BPC.shape[-1]), pt_BP.reshape(-1), weight=class_weight_C, ignore_index=-100)
-                loss = loss + cfg.hooked_probe_weight * loss_h
+                loss = loss + probe_w * loss_h
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             state.step += 1
-            state.samples_seen += cfg.batch_size
+            state.samples_seen += len(idx)
             state.elapsed_s = elapsed0 + time.time() - t_start
             lc, lp = loss_c.item(), loss_p.item()
-            lh = loss_h.item() if cfg.hooked_probe_weight > 0 else float("nan")
+            lh = loss_h.item() if probe_w > 0 else float("nan")
             if state.step % 10 == 0:
                 state.losses.append((state.samples_seen, lc, lp, lh))
-            bar.update(cfg.batch_size)
+            bar.update(len(idx))
             bar.set_postfix(cls=f"{lc:.3f}", patch=f"{lp:.3f}", probe=f"{lh:.3f}", lr=f"{opt.param_groups[0]['lr']:.1e}")
-            if val_pool is not None and (state.samples_seen >= next_eval or state.samples_seen >= cfg.total_samples):
+            if val_pool is not None and (state.samples_seen >= next_eval or state.samples_seen >= cfg.planned_samples):
                 m = quick_heldout_metrics(vit, val_pool, cfg)
                 state.curve.append({"samples": state.samples_seen, "elapsed_s": round(state.elapsed_s, 1), **m})
                 bar.write(f"[{state.samples_seen} samples, {state.elapsed_s / 60:.1f} min] val image AUROC {m['image_auroc']:.4f}, patch AUROC {m['patch_auroc']:.4f}")
@@ -300,9 +345,9 @@ def train_vit(
         save_checkpoint(run_dir, model, opt, state, cfg)
         if prev is not None:
             signal.signal(signal.SIGINT, prev)
-    plot_losses(state, run_dir / "loss_curve.png")
+    plot_losses(state, run_dir / "loss_curve.png", cfg.total_samples if cfg.refine_samples else None)
     vit.eval()
-    if state.samples_seen >= cfg.total_samples:
+    if state.samples_seen >= cfg.planned_samples:
         from safetensors.torch import save_file
 
         save_file({k: v.contiguous() for k, v in vit.state_dict().items()}, str(run_dir / "vit.safetensors"))
@@ -318,7 +363,7 @@ def load_trained(run_dir: Path) -> tuple[VisionTransformer, dict[str, Any]]:
     return build_vit(vcfg, info["train"]["hooked_layer"], load_file(str(run_dir / "vit.safetensors"))), info
 
 
-def plot_losses(state: TrainState, out: Path) -> None:
+def plot_losses(state: TrainState, out: Path, refine_from: int | None = None) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -334,6 +379,8 @@ def plot_losses(state: TrainState, out: Path) -> None:
     axes[0].plot(a[k - 1 :, 0], smooth(a[:, 2]), label="patch BCE (weighted)")
     if a.shape[1] > 3 and np.isfinite(a[:, 3]).all():
         axes[0].plot(a[k - 1 :, 0], smooth(a[:, 3]), label="hooked-layer probe CE (weighted)")
+    for ax in axes if refine_from is not None else ():
+        ax.axvline(refine_from, color="grey", ls=":", lw=1, label="defect-heavy refine")
     axes[0].set_xlabel("samples seen")
     axes[0].set_yscale("log")
     axes[0].legend()
