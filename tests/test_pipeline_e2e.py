@@ -68,6 +68,8 @@ def test_build_resumes_without_redoing_steps(tiny_build, tmp_path):
     assert "| ViT training |" in build_time and "| SAE grid training |" in build_time, "the card keeps the steps' full runs"
     first = json.loads((work / "step_seconds.json").read_text())
     assert first["SAE grid training"] > 0 and "resumed" in " ".join(logs)
+    trained_s = json.loads((work / "vit" / "state.json").read_text())["state"]["elapsed_s"]
+    assert abs(first["ViT training"] - trained_s) < 1e-6, "the ViT's time is its training run's own clock, over all resumes"
 
 
 def test_bundle_from_an_existing_vit(tiny_build, tmp_path):

@@ -40,6 +40,17 @@ class BuildContext:
     def step(self, name: str) -> _Step:
         return _Step(self, name)
 
+    def record(self, name: str, seconds: float) -> None:
+        """Set a step's time from the work's own clock (e.g. a training run's, summed over its resumes)."""
+        self.timings[name] = float(seconds)
+        self.save_timings()
+
+    def save_timings(self) -> None:
+        try:
+            (self.work / TIMINGS_FILE).write_text(json.dumps(self.timings, indent=1))
+        except OSError:  # the timings are informative; a build never fails for them
+            pass
+
 
 class _Step:
     def __init__(self, ctx: BuildContext, name: str) -> None:
@@ -61,10 +72,7 @@ class _Step:
             return
         self.ctx.timings[self.name] = dt
         self.ctx.log(f"   {self.name}: {dt / 60:.1f} min")
-        try:
-            (self.ctx.work / TIMINGS_FILE).write_text(json.dumps(self.ctx.timings, indent=1))
-        except OSError:  # the timings are informative; a build never fails for them
-            pass
+        self.ctx.save_timings()
 
 
 TIMINGS_FILE = "step_seconds.json"
@@ -159,6 +167,8 @@ def build_bundle(
             raise InspectorError("build_stopped", "ViT training stopped before the end; run the same command again to resume")
         prep, classes = preset.train.preprocessing(), ds.classes
         train_info = json.loads((vit_dir / "state.json").read_text())
+        # a resumed run (or a refine phase added to a finished one) takes a fraction of the training's time
+        ctx.record("ViT training", train_info["state"]["elapsed_s"])
     vit = vit.float().eval()
     cfg = vit.cfg
     grid = PatchGrid(*cfg.grid_size)

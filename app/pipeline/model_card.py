@@ -205,9 +205,12 @@ def _gap_section(train_info, vit_metrics, loc, sae_test, causal) -> str:  # noqa
         if losses:
             import numpy as _np
 
-            cls_last = float(_np.mean([x[1] for x in losses[-50:]]))
+            # refine batches are mostly defective, so only phase-1 losses compare with the data's class prior
+            phase1 = [x for x in losses if x[0] <= tc.get("total_samples", float("inf"))] or losses
+            cls_last = float(_np.mean([x[1] for x in phase1[-50:]]))
             near = "close to" if cls_last > 0.85 * 1.59 else "against"
-            lines.append(f"  The class cross-entropy ended at {cls_last:.2f}, {near} the entropy of the class prior "
+            when = "at the end of the first (uniform-batch) phase" if len(phase1) < len(losses) else "at the end of training"
+            lines.append(f"  The class cross-entropy {when} was {cls_last:.2f}, {near} the entropy of the class prior "
                          "(1.59 for half good and six equal defect types): the CLS head learned far more slowly than the "
                          "patch head. Levers to try next, in order: supervising the class head also with the patch "
                          "head's evidence (e.g. a distillation term from the max patch logit); more training samples "
