@@ -70,6 +70,8 @@ def test_build_resumes_without_redoing_steps(tiny_build, tmp_path):
     assert first["SAE grid training"] > 0 and "resumed" in " ".join(logs)
     trained_s = json.loads((work / "vit" / "state.json").read_text())["state"]["elapsed_s"]
     assert abs(first["ViT training"] - trained_s) < 1e-6, "the ViT's time is its training run's own clock, over all resumes"
+    made_s = json.loads((work / "data" / "meta.json").read_text())["generation_seconds"]
+    assert made_s > 0 and first["data: synthetic parts (MVTec AD layout)"] == made_s, "the data row is the generator's own time"
 
 
 def test_bundle_from_an_existing_vit(tiny_build, tmp_path):

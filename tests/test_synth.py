@@ -148,6 +148,8 @@ def test_generate_dataset_layout_and_resume(tmp_path: Path):
     assert victim.read_bytes() == before
     assert other.stat().st_mtime_ns == mtime  # untouched chunk skipped
     assert meta2["counts"] == meta["counts"]
+    assert meta["generation_seconds"] > 0, "the generator records what the data cost to make"
+    assert meta2["generation_seconds"] >= meta["generation_seconds"], "a resume adds its time, never resets it"
 
 
 def test_not_writable_is_inspector_error(tmp_path: Path):

@@ -13,6 +13,7 @@ import json
 import os
 import statistics
 import sys
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -184,6 +185,12 @@ def generate_dataset(root: Path, cfg: SynthConfig, workers: int = 2, progress: b
             else:
                 rows_by_chunk[(split, start)] = done
     total = cfg.n_train + cfg.n_test
+    # generation time summed over resumed calls, so a build's card can show what the data cost to make
+    try:
+        spent_before = float(json.loads((root / "meta.json").read_text()).get("generation_seconds", 0.0))
+    except (OSError, ValueError, AttributeError):
+        spent_before = 0.0
+    t_start = time.perf_counter()
     from tqdm import tqdm
 
     bar = tqdm(total=total, initial=total - sum(t[4] for t in tasks), disable=not progress, file=sys.stderr,
@@ -207,6 +214,7 @@ def generate_dataset(root: Path, cfg: SynthConfig, workers: int = 2, progress: b
                    path=str(root)) from None
     finally:
         bar.close()
+    spent = spent_before + (time.perf_counter() - t_start if tasks else 0.0)
     rows = [r for k in sorted(rows_by_chunk, key=lambda k: (SPLITS.index(k[0]), k[1])) for r in rows_by_chunk[k]]
     with open(root / "images.csv", "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=CSV_FIELDS)
@@ -233,6 +241,7 @@ def generate_dataset(root: Path, cfg: SynthConfig, workers: int = 2, progress: b
         "surface_kind_counts": {s: dict(sorted(c.items())) for s, c in kinds.items()},
         "surface_legend": {str(k): v for k, v in SURFACE_LEGEND.items()},
         "difficulty": {s: difficulty_summary([r for r in rows if r["split"] == s]) for s in SPLITS},
+        "generation_seconds": round(spent, 3),
         "layout": {
             "images": "<split>/<class>/<name>.png",
             "defect_masks": "ground_truth/<defect>/<stem>_mask.png (0/255)",
