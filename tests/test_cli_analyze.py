@@ -41,8 +41,10 @@ def test_analyze_json_without_edits(random_bundle_dir, image_and_mask):
     assert abs(out["baseline"]["score"] - (1 - out["baseline"]["classes"]["ok"])) < 1e-9
     assert out["mask"]["whole_image"] is True
     assert 0 < len(out["latents_in_mask"]) <= 20
-    acts = [latent["activation"] for latent in out["latents_in_mask"]]
-    assert acts == sorted(acts, reverse=True)
+    listed = out["latents_in_mask"]
+    acts = [latent["activation"] for latent in listed]
+    assert acts == sorted(acts, reverse=True)  # whole image: no outside, the order is the raw sum
+    assert all(latent["excess"] == latent["activation"] and latent["mean_out"] == 0 for latent in listed)
     assert {"analyze", "intervene"} <= set(out["timings_ms"])
 
 
@@ -55,6 +57,9 @@ def test_analyze_with_mask_edits_and_out(random_bundle_dir, image_and_mask, tmp_
     assert out["mask"]["pixels"] == 20 * 40 and 0 < out["mask"]["patches"] < 16
     assert out["edited"]["score"] != out["baseline"]["score"]
     assert out["backend"] == "onnxruntime"
+    listed = out["latents_in_mask"]
+    assert listed and [x["excess"] for x in listed] == sorted((x["excess"] for x in listed), reverse=True)
+    assert all(x["mean_in"] > x["mean_out"] for x in listed)
     for name in ("defect_map_before.png", "defect_map_after.png", "defect_map_diff.png", "analysis.json"):
         assert (tmp_path / "o" / name).stat().st_size > 0
     fig = cv2.imread(str(tmp_path / "o" / "defect_map_before.png"))

@@ -52,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         "mask": {"pixels": int(np.count_nonzero(mask)) if mask is not None else 0, "patches": int(np.count_nonzero(m_P > 0)) if mask is not None and np.any(mask) else 0,
                  "whole_image": mask is None or not np.any(mask)},
         "latents_in_mask": [
-            {"id": s.id, "label": s.label, "activation": s.activation, "frequency": s.frequency}
+            {"id": s.id, "label": s.label, "excess": s.excess, "activation": s.activation, "mean_in": s.mean_in,
+             "mean_out": s.mean_out, "frequency": s.frequency}
             for s in session.latents_in_mask(mask, top=args.top)
         ],
         "timings_ms": {"analyze": t_an, "intervene": t_iv},
@@ -72,8 +73,10 @@ def run(args: argparse.Namespace) -> int:
         b, e = analysis.baseline.score, edited.score
         print(f"{Path(img.path).name}: score {b:.4f} ({verdict(b)})" + (f" -> {e:.4f} ({verdict(e)}) after edits" if edits or args.recon_only else ""))
         print(f"backend {result['backend']} · {result['device']} · {result['provider']}")
+        if result["latents_in_mask"]:
+            print("  latent  excess (in-mask activation beyond the rest of the image)  label")
         for s in result["latents_in_mask"][:10]:
-            print(f"  #{s['id']:<5} {s['activation']:9.3f}  {s['label']}")
+            print(f"  #{s['id']:<5} {s['excess']:9.3f}  {s['label']}")
     return 0
 
 

@@ -61,3 +61,6 @@ class LatentSummary:
     mean_in: float  # mean activation per covered patch in the region
     mean_out: float  # mean activation per patch outside the region
     frequency: float  # share of training patches where it fires (or of this image's)
+    # activation - area * mean_out: what the region holds beyond the latent's level in the rest
+    # of the image; the listing's order. Equals ``activation`` when the region is the whole image.
+    excess: float = 0.0

@@ -148,7 +148,15 @@ class InspectionSession:
         self, mask_HW: np.ndarray | None, top: int = 20, labels: Mapping[int, str] | None = None,
         max_frequency: float | None = None,
     ) -> list[LatentSummary]:
-        """Latents active in the region, ranked by coverage-weighted activation sum_p m_p z_p."""
+        """Latents more active in the region than in the rest of the image, most excess first.
+
+        The order is by excess activation sum_p m_p (z_p - mean_out): a texture latent that fires
+        as strongly outside the painted region as inside it (weave, grain) says nothing about the
+        region and is not listed, however large its raw sum. Measured on bundle 1.2.0 over the
+        1,000 defective test images with their true masks: the mean type AP of the top 10 listed
+        latents rises from 0.038 (raw sum) to 0.044 (``bench/listing.py``). With no mask, or a
+        whole-image one, there is no outside and the order is the raw sum.
+        """
         a = self._require()
         m_P = self.patch_weights(mask_HW)
         z = a.codes_PS
@@ -156,12 +164,13 @@ class InspectionSession:
         out_w = 1.0 - m_P
         mean_out_S = (out_w @ z) / max(float(out_w.sum()), 1e-9) if out_w.sum() > 0 else np.zeros(z.shape[1])
         mean_in_S = act_S / max(float(m_P.sum()), 1e-9)
+        excess_S = act_S - float(m_P.sum()) * mean_out_S
         d = self.bundle.dictionary
         freq_S = d.frequency if d is not None else (z > 0).mean(axis=0)
-        order = np.argsort(-act_S, kind="stable")
+        order = np.argsort(-excess_S, kind="stable")
         result = []
         for i in order:
-            if act_S[i] <= 0 or len(result) >= top:
+            if excess_S[i] <= 0 or len(result) >= top:
                 break
             if max_frequency is not None and freq_S[i] > max_frequency:
                 continue
@@ -169,6 +178,7 @@ class InspectionSession:
                 LatentSummary(
                     id=int(i), label=self.label(int(i), labels), activation=float(act_S[i]),
                     mean_in=float(mean_in_S[i]), mean_out=float(mean_out_S[i]), frequency=float(freq_S[i]),
+                    excess=float(excess_S[i]),
                 )
             )
         return result
