@@ -60,6 +60,9 @@ def test_analyze_with_mask_edits_and_out(random_bundle_dir, image_and_mask, tmp_
     listed = out["latents_in_mask"]
     assert listed and [x["excess"] for x in listed] == sorted((x["excess"] for x in listed), reverse=True)
     assert all(x["mean_in"] > x["mean_out"] for x in listed)
+    for x in listed:  # where it fires hardest: shares of its strongest parts, from the dictionary
+        assert x["strongest_on"]["parts"] > 0 and abs(sum(x["strongest_on"]["shares"].values()) - 1) < 1e-3
+        assert x["strongest_on"]["text"].endswith(f"of its {x['strongest_on']['parts']} strongest test parts")
     for name in ("defect_map_before.png", "defect_map_after.png", "defect_map_diff.png", "analysis.json"):
         assert (tmp_path / "o" / name).stat().st_size > 0
     fig = cv2.imread(str(tmp_path / "o" / "defect_map_before.png"))
@@ -100,3 +103,14 @@ def test_no_display_says_so_in_one_line():
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     r = subprocess.run([sys.executable, str(ROOT / "main.py")], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
     assert r.returncode != 0 and "no display" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_closed_pipe_ends_quietly(random_bundle_dir, image_and_mask):
+    """`main.py analyze ... | head -1`: the reader leaves first; no traceback, the exit code of a piped tool."""
+    img, mask = image_and_mask
+    p = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "analyze", str(img), "--bundle", str(random_bundle_dir),
+                          "--mask", str(mask), "--top", "50"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    p.stdout.close()  # before the command has written anything: its first write meets a closed pipe
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

@@ -152,6 +152,36 @@ def test_crops_and_round_trip(built) -> None:
         np.testing.assert_array_equal(getattr(e, name), getattr(d, name))
     assert e.labels == d.labels and e.images == d.images and e.region_classes == d.region_classes
     assert e.meta["train_tokens"] == d.meta["train_tokens"]
+    np.testing.assert_allclose(e.top_share, d.top_share, atol=1e-4)
+    np.testing.assert_array_equal(e.top_share_images, d.top_share_images)
+
+
+def test_strongest_on_counts_each_latents_strongest_test_parts(built) -> None:
+    """Per latent: of its (up to 50) test images with the largest max activation, the share whose
+    strongest patch is ok or each defect type; one image counts once."""
+    _, bundle, rec, d = built
+    test_ids = rec.split_ids("test")
+    lab_NP = rec.defect_label_NP()[test_ids]
+    z_NPS = encode(bundle.sae_weights, bundle.manifest.sae, rec.tokens_for(test_ids)).reshape(len(test_ids), rec.num_patches, -1)
+    assert d.top_share.shape == (d.width, 1 + len(d.defect_classes))
+    checked = 0
+    for s in range(d.width):
+        mx = z_NPS[:, :, s].max(axis=1)
+        firing = np.nonzero(mx > 0)[0]
+        best = firing[np.argsort(-mx[firing], kind="stable")][:50]
+        assert d.top_share_images[s] == len(best)
+        if len(best) == 0:
+            assert d.top_share[s].sum() == 0 and d.strongest_on(s) == [] and d.strongest_on_text(s) == ""
+            continue
+        cls = lab_NP[best, z_NPS[best, :, s].argmax(axis=1)]
+        np.testing.assert_allclose(d.top_share[s], np.bincount(cls, minlength=d.top_share.shape[1]) / len(best), atol=1e-6)
+        listed = d.strongest_on(s, min_share=0.0)
+        assert [v for _, v in listed] == sorted((v for _, v in listed), reverse=True)
+        top_name = (("ok",) + d.defect_classes)[int(np.argmax(d.top_share[s]))]
+        assert listed[0] == (top_name, pytest.approx(float(d.top_share[s].max())))
+        assert d.strongest_on_text(s).startswith(f"{top_name} ") and f"its {len(best)} strongest" in d.strongest_on_text(s)
+        checked += int(d.top_share[s, 1:].sum() > 0)
+    assert checked > 0, "some latent must fire hardest inside a defect, or the test checks nothing"
 
 
 def test_crop_overlay_is_smooth_and_local() -> None:

@@ -155,3 +155,26 @@ def test_histogram_counts_edges() -> None:
     v = np.array([0.0, 0.5, 1.0, 1.0])
     np.testing.assert_array_equal(histogram_counts(v, 1.0, 2), [1, 3])
     assert histogram_counts(np.zeros(0), 1.0, 4).sum() == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000))
+def test_strongest_images_share_matches_a_direct_count(seed):
+    from app.pipeline.latent_stats import strongest_images_share
+
+    rng = np.random.default_rng(seed)
+    n_img, p, s, c, n_top = int(rng.integers(1, 12)), int(rng.integers(1, 6)), int(rng.integers(1, 7)), 4, int(rng.integers(1, 6))
+    codes = rng.random((n_img * p, s)) * (rng.random((n_img * p, s)) < 0.4)
+    codes = np.round(codes, 6) + np.arange(n_img * p)[:, None] * 1e-9  # distinct values: no tie ambiguity
+    codes[codes < 1e-6] = 0.0
+    cls = rng.integers(0, c, n_img * p)
+    share, n = strongest_images_share(sp.csr_matrix(codes), p, cls, c, n_images=n_top)
+    for j in range(s):
+        z = codes[:, j].reshape(n_img, p)
+        firing = [i for i in range(n_img) if z[i].max() > 0]
+        best = sorted(firing, key=lambda i: -z[i].max())[:n_top]
+        assert n[j] == len(best)
+        expect = np.zeros(c)
+        for i in best:
+            expect[cls[i * p + int(np.argmax(z[i]))]] += 1
+        np.testing.assert_allclose(share[j], expect / max(len(best), 1))

@@ -116,6 +116,8 @@ def test_report_text_identifies_image_model_edits_and_note(report, part, random_
     assert _squash(NOTE) in text
     assert "山田太郎" in text and "P-42" in text
     assert "検査所見報告書" in text  # the Japanese fixed texts
+    # each edited latent's row says where it fires hardest on held-out parts, in the report's language
+    assert text.count(_squash("最も強く発火する部位")) >= len(EDITS) and "点のうち" in text
 
 
 def test_report_pages_images_and_attachments(report):

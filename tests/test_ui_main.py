@@ -124,6 +124,11 @@ def test_open_paint_toggle_undo(qtbot, window) -> None:
     base = w.baseline.score
     card = next(iter(w.latent_panel.cards.values()))
     latent = card.latent
+    # the card says where the latent fires hardest on held-out parts (from the bundle's dictionary)
+    d = w.session.bundle.dictionary
+    assert not card.strongest_label.isHidden()
+    assert f"of its {d.strongest_parts(latent)} strongest test parts" in card.strongest_label.text()
+    assert card.strongest_label.text().split(": ", 1)[1].startswith(d.strongest_on(latent)[0][0])
     shown: list[int] = []
     w.resultShown.connect(shown.append)
     card.on_box.click()  # a toggle: dispatched at once

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
                  "whole_image": mask is None or not np.any(mask)},
         "latents_in_mask": [
             {"id": s.id, "label": s.label, "excess": s.excess, "activation": s.activation, "mean_in": s.mean_in,
-             "mean_out": s.mean_out, "frequency": s.frequency}
+             "mean_out": s.mean_out, "frequency": s.frequency, "strongest_on": _strongest(session, s.id)}
             for s in session.latents_in_mask(mask, top=args.top)
         ],
         "timings_ms": {"analyze": t_an, "intervene": t_iv},
@@ -77,7 +77,18 @@ def run(args: argparse.Namespace) -> int:
             print("  latent  excess (in-mask activation beyond the rest of the image)  label")
         for s in result["latents_in_mask"][:10]:
             print(f"  #{s['id']:<5} {s['excess']:9.3f}  {s['label']}")
+            if s["strongest_on"]:
+                print(f"  {'':15}fires hardest on {s['strongest_on']['text']}")
     return 0
+
+
+def _strongest(session, latent: int) -> dict | None:  # noqa: ANN001
+    """Where the latent fires hardest on held-out parts, from the dictionary (None in older bundles)."""
+    d = session.bundle.dictionary
+    if d is None or d.strongest_parts(latent) == 0:
+        return None
+    return {"parts": d.strongest_parts(latent), "shares": dict(d.strongest_on(latent, min_share=0.0)),
+            "text": d.strongest_on_text(latent)}
 
 
 def _write_figures(out: Path, image, before_hw, after_hw, mask) -> None:  # noqa: ANN001

@@ -34,6 +34,7 @@ from app.pipeline.latent_stats import (
     ap_matrix,
     auroc_matrix,
     descending_order,
+    strongest_images_share,
 )
 from app.pipeline.record import LABEL_MIN_COVER, Recording
 
@@ -213,6 +214,7 @@ def build_dictionary(
     progress: bool = True,
     max_test_tokens: int = 400_000,
     max_crop_bytes: int = 20_000_000,
+    strongest_images: int = 50,
     should_stop: Callable[[], bool] | None = None,
 ) -> FeatureDictionary:
     """The feature dictionary of one SAE over a recording (see the module docstring).
@@ -220,7 +222,9 @@ def build_dictionary(
     ``train_ids`` feed statistics and exemplars, ``test_ids`` (at most ``max_test_tokens``
     tokens of them, a seeded sample of whole images) the association with region classes.
     Crop strips are JPEG at quality 85, lowered step by step if they exceed ``max_crop_bytes``.
-    Exemplar slots a latent cannot fill (it fired less often) hold image and patch -1.
+    ``strongest_images``: how many of each latent's strongest test images give its "strongest on"
+    shares (``strongest_images_share``). Exemplar slots a latent cannot fill (it fired less
+    often) hold image and patch -1.
     ``should_stop`` is polled between chunks; when it returns True, InspectorError("cancelled").
     """
     from tqdm import tqdm
@@ -293,7 +297,9 @@ def build_dictionary(
         assoc_auroc = auroc_matrix(codes, pos_def, good_rows[:, None] | pos_def)
         class_patches = onehot.sum(axis=0)
         n_test_tokens = codes.shape[0]
+        top_share, top_share_images = strongest_images_share(codes, n_p, lab_NP, n_def + 1, n_images=strongest_images)
     else:
+        top_share, top_share_images = np.zeros((s_width, n_def + 1)), np.zeros(s_width, np.int64)
         assoc_ap = np.full((s_width, k_all), np.nan)
         assoc_auroc = np.full((s_width, n_def), np.nan)
         class_patches = np.zeros(k_all, np.int64)
@@ -359,6 +365,9 @@ def build_dictionary(
         "patches_per_class_test": {c: int(n) for c, n in zip(region_classes, class_patches, strict=True)},
         "label_min_cover": LABEL_MIN_COVER,
         "label_rule": "class with the highest (AP - prevalence) / (1 - prevalence); weak below AP 0.3",
+        "strongest_images": strongest_images,
+        "strongest_on": f"per latent, its {strongest_images} test images with the largest max activation: share whose "
+                        "strongest patch is ok or each defect type (>= 2% covered)",
         "hist_bins": HIST_BINS,
         "p99_exact_latents": int(stats.p99_exact.sum()),
         "p99_sample_cap": acc.cap,
@@ -398,4 +407,6 @@ def build_dictionary(
         labels=labels,
         crop_size=crop_size,
         meta=meta,
+        top_share=top_share.astype(np.float32),
+        top_share_images=top_share_images.astype(np.int64),
     )

@@ -245,6 +245,47 @@ def auroc_matrix(
         return np.where(denom > 0, u.reshape(s, n_k) / np.maximum(denom, 1.0), np.nan)
 
 
+def strongest_images_share(
+    codes_RS: np.ndarray | sp.spmatrix | sp.sparray, patches_per_image: int, patch_class_R: np.ndarray,
+    n_classes: int, n_images: int = 50,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each latent fires hardest: ([S, C] shares, [S] image counts).
+
+    Rows are image-major patch tokens (``patches_per_image`` per image). Per latent, each image
+    is represented by its strongest patch; of the ``n_images`` images with the largest such
+    maximum, the share whose strongest patch has each class of ``patch_class_R`` (ints in
+    [0, C)). This is the "purity" of the latent's top exemplars, measured on held-out images: an
+    AP label integrates over every threshold and is dominated by weak background firing, while
+    an engineer reads a latent from its strongest patches. One image counts once, so a long
+    scratch filling many top patches of one part cannot dominate. Ties between images: any order.
+    """
+    csc = _as_csc(codes_RS)
+    s = csc.shape[1]
+    lat = np.repeat(np.arange(s, dtype=np.int64), np.diff(csc.indptr))
+    rows = csc.indices.astype(np.int64)
+    keep = csc.data > 0
+    lat, rows, vals = lat[keep], rows[keep], csc.data[keep]
+    order = descending_order(lat, vals)
+    lat, rows = lat[order], rows[order]
+    img = rows // patches_per_image
+    n_img = int(img.max()) + 1 if img.size else 1
+    _, first = np.unique(lat * n_img + img, return_index=True)  # first = strongest patch of each (latent, image)
+    first = np.sort(first)  # back to latent-major, strongest first
+    lat, rows = lat[first], rows[first]
+    if lat.size:
+        new = np.ones(lat.size, bool)
+        new[1:] = lat[1:] != lat[:-1]
+        starts = np.nonzero(new)[0]
+        rank = np.arange(lat.size) - np.repeat(starts, np.diff(np.r_[starts, lat.size]))
+        top = rank < n_images
+        lat, rows = lat[top], rows[top]
+    cls = np.asarray(patch_class_R, np.int64)[rows]
+    counts = np.bincount(lat * n_classes + cls, minlength=s * n_classes).reshape(s, n_classes).astype(np.float64)
+    n_S = counts.sum(axis=1)
+    share = np.divide(counts, n_S[:, None], out=np.zeros_like(counts), where=n_S[:, None] > 0)
+    return share, n_S.astype(np.int64)
+
+
 # --- streaming descriptive statistics ----------------------------------------------------
 
 

@@ -144,6 +144,20 @@ def render_model_card(
         top = np.argsort(-col)[:3]
         add(f"- {tname}: " + ", ".join(f"#{i} (AP {col[i]:.2f}, freq {dictionary.frequency[i]:.2%})" for i in top))
     add("")
+    if dictionary.top_share is not None and dictionary.top_share_images is not None:
+        n_strong = int(dictionary.meta.get("strongest_images", int(dictionary.top_share_images.max(initial=0))))
+        add(f"Where latents fire hardest (purity): for each latent, its {n_strong} held-out test parts with the largest "
+            "activation, and the share whose strongest patch lies in each defect type. AP integrates over every "
+            "threshold and is dominated by a latent's weak firing on good texture; an engineer reads a latent from its "
+            f"strongest patches (the exemplars). Per type, the latents with the highest share (only latents with all "
+            f"{n_strong} parts):\n")
+        full = dictionary.top_share_images >= n_strong
+        add("| type | latents (share of their strongest parts, automatic label) |\n|---|---|")
+        for k, tname in enumerate(dictionary.defect_classes):
+            col = np.where(full, dictionary.top_share[:, k + 1], -1.0)
+            top = [int(i) for i in np.argsort(-col, kind="stable")[:3] if col[i] > 0]
+            add(f"| {tname} | " + "; ".join(f"#{i} {col[i]:.0%} ({dictionary.labels[i]})" for i in top) + " |")
+        add("")
 
     add("### Causal sanity\n")
     cz = causal

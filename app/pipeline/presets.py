@@ -33,7 +33,7 @@ PRESETS: dict[str, BuildPreset] = {
     # under 2 h on the 2-core CPU in all; the ViT alone ~40 min on an idle machine (bf16 autocast, AVX512-BF16).
     "default": BuildPreset(
         name="default",
-        version="1.2.0",
+        version="1.2.1",
         synth=SynthConfig(image_size=256, n_train=24_000, n_test=2_000),
         # then 40k defect-heavy samples (75% defective, probe weight 2): the types, not "ok", were what the
         # 150k-sample ViT lacked (class accuracy 0.02-0.24 per type, with most errors "ok")

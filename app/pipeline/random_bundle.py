@@ -15,6 +15,7 @@ from app.core.sae import SAEConfig, SAEWeights, encode
 from app.core.vit import build_vit
 from app.core.vit_config import ViTConfig
 from app.pipeline.bundle_writer import write_bundle
+from app.pipeline.latent_stats import strongest_images_share
 
 TEST_CLASSES = ("ok", "scratch", "stain")
 
@@ -57,6 +58,7 @@ def random_dictionary(vit, sae_cfg: SAEConfig, sae_w: SAEWeights, rng: np.random
     region = ("scratch", "stain", "trace")
     ap = rng.uniform(0, 1, (s, len(region))).astype(np.float32)
     p = cfg.num_patches
+    share, n_parts = strongest_images_share(z, p, rng.integers(0, 3, z.shape[0]), 3, n_images=8)
     return FeatureDictionary(
         frequency=(z > 0).mean(axis=0).astype(np.float32), mean_act=mean.astype(np.float32),
         p99=np.where(p99 > 0, p99, 1.0).astype(np.float32), max_act=mx.astype(np.float32),
@@ -70,6 +72,7 @@ def random_dictionary(vit, sae_cfg: SAEConfig, sae_w: SAEWeights, rng: np.random
         region_classes=region, defect_classes=("scratch", "stain"),
         images=tuple(f"img_{i:03d}.png" for i in range(16)),
         labels=tuple(auto_label(ap[i], region) for i in range(s)), crop_size=c,
+        top_share=share.astype(np.float32), top_share_images=n_parts,
     )
 
 

@@ -42,6 +42,9 @@ class EditRow:
     value: float
     score_alone: float  # defect score with only this edit, in the region
     delta_alone: float  # score_alone - score_before
+    # where the latent fires hardest on held-out parts: ((class, share), ...) and how many parts
+    strongest: tuple[tuple[str, float], ...] = ()
+    strongest_parts: int = 0
 
 
 @dataclass(frozen=True)
@@ -259,16 +262,18 @@ def build_findings(
     step(0.05, "measuring the edits")
     before = a.baseline
     outs = session.batch_intervene(region, [edits, *[[e] for e in edits]], recon_only=recon_only)
+    d = session.bundle.dictionary
     after, alone = outs[0], outs[1:]
     rows = tuple(
         EditRow(e.latent, session.label(e.latent, user_labels), e.op, float(e.value), float(o.score),
-                float(o.score - before.score))
+                float(o.score - before.score),
+                strongest=tuple(d.strongest_on(e.latent)) if d is not None else (),
+                strongest_parts=d.strongest_parts(e.latent) if d is not None else 0)
         for e, o in zip(edits, alone)
     )
     m_P = session.patch_weights(region)
 
     step(0.2, "collecting exemplars")
-    d = session.bundle.dictionary
     exemplars: dict[int, tuple[np.ndarray, ...]] = {}
     if d is not None:
         n_top = int(d.top_value.shape[1]) if getattr(d, "top_value", None) is not None and d.top_value.ndim == 2 else MAX_EXEMPLARS

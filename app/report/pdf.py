@@ -332,7 +332,11 @@ class _Builder:
         data = [hdr]
         for e in f.edits:
             op, v = self._op_text(e.op, e.value)
-            data.append([_p(f"#{e.latent}", s["cell_r"]), _p(_esc(e.label), s["cell"]), _p(_esc(op), s["cell"]),
+            label = _esc(e.label)
+            if e.strongest and e.strongest_parts:
+                where = ", ".join(f"{name} {share:.0%}" for name, share in e.strongest)
+                label += "<br/>" + f'<font size="6.5" color="#6b7280">{_esc(self.tr("strongest_on", where=where, n=e.strongest_parts))}</font>'
+            data.append([_p(f"#{e.latent}", s["cell_r"]), _p(label, s["cell"]), _p(_esc(op), s["cell"]),
                          _p(v, s["cell_r"]), _p(_num(e.score_alone), s["cell_r"]), _p(_signed(e.delta_alone), s["cell_r"])])
         cw = [16 * mm, None, 32 * mm, 16 * mm, 27 * mm, 24 * mm]
         cw[1] = CONTENT_W - sum(c for c in cw if c)

@@ -70,6 +70,7 @@ _EN: dict[str, str] = {
     "col_value": "Value",
     "col_score_alone": "Score, this edit alone",
     "col_delta_alone": "Δ score alone",
+    "strongest_on": "fires hardest on {where} of its {n} strongest test parts",
     "edits_note": "Δ score alone: the defect score with only this edit applied in the region, minus the "
                   "score before edits. The edits together give {after} (Δ {delta}).",
     "op_off": "switch off",
@@ -174,6 +175,7 @@ _JA: dict[str, str] = {
     "col_value": "値",
     "col_score_alone": "この編集のみのスコア",
     "col_delta_alone": "単独の Δ スコア",
+    "strongest_on": "最も強く発火する部位: {where}（最も強いテスト部品 {n} 点のうち）",
     "edits_note": "単独の Δ スコア：領域内でこの編集だけを適用したときの欠陥スコアから編集前のスコアを引いた値。"
                   "すべての編集を合わせると {after}（Δ {delta}）です。",
     "op_off": "オフ",

@@ -71,6 +71,8 @@ class LatentCard(QFrame):
         stats: dict[str, float] | None,
         reference: float,
         parent: QWidget | None = None,
+        strongest: list[tuple[str, float]] | None = None,
+        strongest_parts: int = 0,
     ) -> None:
         super().__init__(parent)
         self.control = control
@@ -119,7 +121,20 @@ class LatentCard(QFrame):
         self.set_stats(stats, reference)
         g.addWidget(self.bar, 1, 0, 1, 3)
         g.addWidget(self.stats_label, 2, 0, 1, 3)
-        g.addWidget(ExemplarStrip(crops), 3, 0, 1, 3)
+        strip = ExemplarStrip(crops)
+        g.addWidget(strip, 3, 0, 1, 3)
+        # The automatic label is an AP over every threshold; the exemplars show only the top. Say
+        # where the latent fires hardest on held-out parts, so the two do not seem to disagree.
+        text = ""
+        if strongest and strongest_parts > 0:
+            text = self.tr("fires hardest on: {0} (of its {1} strongest test parts)").format(
+                ", ".join(f"{name} {share:.0%}" for name, share in strongest), strongest_parts)
+        self.strongest_label = QLabel(text)
+        self.strongest_label.setObjectName("strongest")
+        self.strongest_label.setWordWrap(True)
+        if not text:  # (never setVisible(True) here: a parentless label would open as a window)
+            self.strongest_label.hide()
+        strip.setToolTip(self.tr("Top activations in the training set, then random ones") + (f"\n{text}" if text else ""))
 
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(round(STRENGTH_MIN / STRENGTH_STEP), round(STRENGTH_MAX / STRENGTH_STEP))
@@ -128,9 +143,10 @@ class LatentCard(QFrame):
         self.slider.sliderReleased.connect(lambda: self.changed.emit(self.latent, True))
         self.strength_label = QLabel()
         self.strength_label.setMinimumWidth(40)
-        g.addWidget(QLabel(self.tr("strength")), 4, 0)
-        g.addWidget(self.slider, 4, 1)
-        g.addWidget(self.strength_label, 4, 2)
+        g.addWidget(self.strongest_label, 4, 0, 1, 3)
+        g.addWidget(QLabel(self.tr("strength")), 5, 0)
+        g.addWidget(self.slider, 5, 1)
+        g.addWidget(self.strength_label, 5, 2)
 
         self.inject_box = QCheckBox(self.tr("inject"))
         self.inject_box.setToolTip(self.tr("Set the latent to a fixed value in the region, also where it was silent"))
@@ -146,7 +162,7 @@ class LatentCard(QFrame):
         inj.addWidget(self.inject_box)
         inj.addWidget(self.inject_spin)
         inj.addStretch(1)
-        g.addLayout(inj, 5, 0, 1, 3)
+        g.addLayout(inj, 6, 0, 1, 3)
         g.setColumnStretch(1, 1)
         self._syncing = False
         self.sync()

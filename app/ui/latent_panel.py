@@ -131,7 +131,9 @@ class LatentPanel(QWidget):
             auto = self.auto_labels[i] if 0 <= i < len(self.auto_labels) else ""
             user = self.user_labels.label(i) if self.user_labels is not None else ""
             ref = float(self.reference[i]) if i < len(self.reference) else 1.0
-            card = LatentCard(c, auto, user, crops, stats.get(i), ref)
+            strongest = self.dictionary.strongest_on(i) if self.dictionary is not None else []
+            n_parts = self.dictionary.strongest_parts(i) if self.dictionary is not None else 0
+            card = LatentCard(c, auto, user, crops, stats.get(i), ref, strongest=strongest, strongest_parts=n_parts)
             card.changed.connect(self._on_card_changed)
             card.labelEdited.connect(self.labelEdited)
             card.showMap.connect(self.showLatentMap)

@@ -617,6 +617,9 @@ class MainWindow(QMainWindow):
         if res.latent_map is not None:
             self.latent_grid, self.latent_grid_id = res.latent_map, res.latent_map_id
         self._redraw_heatmap()
+        if self.session is not None:  # the backend may have changed under the worker (a fallback)
+            info = self.session.backend_info()
+            self._backend_text = f"{info['backend']} · {info['device']} · {info['provider']}"
         self.backend_label.setText(
             self.tr("{0} · {1:.0f} ms").format(getattr(self, "_backend_text", ""), self.client.last_latency_ms)
         )

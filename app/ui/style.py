@@ -15,6 +15,7 @@ QLabel#verdict[kind="ok"] { background: #2c6e3a; color: white; }
 QLabel#regionInfo { color: #c8c8c8; padding: 2px 4px; }
 QLabel#latentId { font-weight: 700; font-family: monospace; color: #f0a030; }
 QLabel#stats { color: #a8adb5; font-size: 9pt; }
+QLabel#strongest { color: #c9b37e; font-size: 9pt; }
 QLabel#stats[dense="true"] { color: #7f8792; font-style: italic; }
 QFrame#latentCard { background: #26292e; border: 1px solid #363a41; border-radius: 4px; }
 QFrame#latentCard[edited="true"] { border: 1px solid #f0a030; }

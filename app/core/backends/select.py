@@ -91,8 +91,9 @@ class FallbackBackend:
             except Exception as exc:  # noqa: BLE001
                 failed = self.active.info.describe()
                 nxt = self._next(exc)
-                self._notice(f"{failed} failed ({exc}); switched to {nxt.info.describe()}")
+                # swap first: a listener on another thread (the GUI) reads backend_info() on the notice
                 self.active = nxt
+                self._notice(f"{failed} failed ({exc}); switched to {nxt.info.describe()}")
 
     def prefix(self, pixels_BCHW: np.ndarray) -> np.ndarray:
         return self._call("prefix", pixels_BCHW)
