@@ -204,6 +204,8 @@ class MainWindow(QMainWindow):
         self.effects_dock.setObjectName("effectsDock")
         self.effects_dock.setWidget(self.effects)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.effects_dock)
+        # the right column (verdict, latent cards) runs the full height; Effects sits under the image only
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.effects_dock], [330], Qt.Orientation.Vertical)
         self.resizeDocks([self.verdict_dock, self.latent_dock], [430, 430], Qt.Orientation.Horizontal)
         self.resizeDocks([self.verdict_dock, self.latent_dock], [330, 520], Qt.Orientation.Vertical)
