@@ -42,6 +42,11 @@ def test_tiny_build_is_a_valid_bundle(tiny_build):
     assert "probe AP (layer)" in card
     sel = json.loads((work / "selection.json").read_text())
     assert sel["chosen"] in {c["name"] for c in sel["candidates"]}
+    for c in sel["candidates"]:  # purity is reported per SAE (beside the rule) and shown in the card
+        per = c["best_purity_per_type"]
+        assert set(per) == set(sel["types"]) and all(0.0 <= x <= 1.0 for x in per.values())
+        assert c["mean_best_purity"] == pytest.approx(sum(per.values()) / len(per))
+    assert "mean best purity (val)" in card and "Where latents fire hardest" in card
     assert (work / "pareto.png").stat().st_size > 0 and (work / "vit" / "loss_curve.png").stat().st_size > 0
     samples = sorted((work / "samples").glob("*_mask.png"))
     assert samples, "samples with masks are written"

@@ -266,12 +266,15 @@ def build_bundle(
     return ctx.out
 
 
+PURITY_PARTS = 50  # a latent's strongest validation parts counted for its purity
+
+
 def choose_sae(rec, variants: list[dict[str, Any]], sae_dir: Path, val_ids: list[int], preset: BuildPreset) -> dict[str, Any]:  # noqa: ANN001
     """Among SAEs with val FVU <= max_fvu and dead <= max_dead, the highest mean best-latent AP
     over the defect types, measured on validation tokens (every other patch a negative)."""
     import scipy.sparse as sp
 
-    from app.pipeline.latent_stats import ap_matrix
+    from app.pipeline.latent_stats import ap_matrix, strongest_images_share
     from app.pipeline.train_sae import load_variant
 
     types = rec.header["defect_types"]
@@ -288,8 +291,12 @@ def choose_sae(rec, variants: list[dict[str, Any]], sae_dir: Path, val_ids: list
         has_pos = onehot.any(axis=0)
         best = np.where(has_pos, np.nanmax(np.nan_to_num(ap, nan=0.0), axis=0), np.nan)
         eligible = v["val"]["fvu"] <= preset.max_fvu and v["val"]["dead_fraction"] <= preset.max_dead
+        # reported beside the rule, not used by it: how type-pure the best latents' strongest parts are
+        share, n_parts = strongest_images_share(z, rec.num_patches, labels, len(types) + 1, n_images=PURITY_PARTS)
+        purity = np.where(n_parts[:, None] >= PURITY_PARTS, share[:, 1:], 0.0).max(axis=0)  # [T]
         rows.append({"name": v["name"], "eligible": bool(eligible), "mean_best_ap": float(np.nanmean(best)) if has_pos.any() else 0.0,
-                     "best_ap_per_type": {t: (None if np.isnan(b) else float(b)) for t, b in zip(types, best)}})
+                     "best_ap_per_type": {t: (None if np.isnan(b) else float(b)) for t, b in zip(types, best)},
+                     "mean_best_purity": float(purity.mean()), "best_purity_per_type": dict(zip(types, purity.tolist()))})
     pool = [r for r in rows if r["eligible"]] or rows
     chosen = max(pool, key=lambda r: r["mean_best_ap"])
     return {"chosen": chosen["name"], "rule": f"val FVU <= {preset.max_fvu}, dead <= {preset.max_dead:.0%}, max mean best-latent AP",

@@ -99,14 +99,21 @@ def render_model_card(
         "unit-norm decoder with parallel gradient removed, b_dec at the geometric median, W_enc = W_decᵀ at init, inputs "
         f"scaled to mean norm √D (scale {chosen['scale']:.4f}, folded into the saved weights), lr 2e-4·√(16384/S) with warmup "
         "and decay over the last fifth, gradient clip 1.\n")
-    add("| SAE | k | width | val FVU | val L0 | dead | dense (>10%) | cosine | mean best-latent AP (val) | eligible |")
-    add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    has_purity = any("mean_best_purity" in c for c in selection["candidates"])
+    add("| SAE | k | width | val FVU | val L0 | dead | dense (>10%) | cosine | mean best-latent AP (val) | eligible |"
+        + (" mean best purity (val) |" if has_purity else ""))
+    add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|" + ("---:|" if has_purity else ""))
     cands = {c["name"]: c for c in selection["candidates"]}
     for v in sorted(grid_variants, key=lambda v: (v["width"], v["k"])):
         m, c = v["val"], cands.get(v["name"], {})
         mark = " ←" if v["name"] == chosen["name"] else ""
         add(f"| {v['name']}{mark} | {v['k']} | {v['width']} | {_f(m['fvu'], 4)} | {_f(m['l0'], 1)} | {m['dead_fraction']:.1%} | "
-            f"{m['dense_fraction']:.1%} | {_f(m['mean_cosine'], 4)} | {_f(c.get('mean_best_ap'))} | {c.get('eligible')} |")
+            f"{m['dense_fraction']:.1%} | {_f(m['mean_cosine'], 4)} | {_f(c.get('mean_best_ap'))} | {c.get('eligible')} |"
+            + (f" {_f(c.get('mean_best_purity'))} |" if has_purity else ""))
+    if has_purity:
+        add("\n*Mean best purity* is reported beside the rule, not used by it: per defect type, the highest share of one "
+            "latent's 50 strongest validation parts whose strongest patch lies in that type, averaged over the types. "
+            "1 would mean every type has a latent that fires hardest only on it.")
     add("\n![Pareto: FVU against L0](pareto.png)\n")
     t = test_sae_metrics
     add(f"Chosen SAE on the **test** split ({int(t['tokens']):,} tokens): FVU {_f(t['fvu'], 4)} (explained variance "
