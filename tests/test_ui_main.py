@@ -266,6 +266,18 @@ def test_search_and_dictionary_browser(qtbot, window) -> None:
     dlg.table.sortItems(3, Qt.SortOrder.DescendingOrder)  # by frequency
     freqs = [dlg.table.item(r, 3).data(Qt.ItemDataRole.UserRole) for r in range(width)]
     assert freqs == sorted(freqs, reverse=True)
+    # "fires hardest on": sorted by the largest share of one defect type (purity), text from the dictionary
+    d = w.session.bundle.dictionary
+    dlg.table.sortItems(6, Qt.SortOrder.DescendingOrder)
+    pure = [dlg.table.item(r, 6).data(Qt.ItemDataRole.UserRole) for r in range(width)]
+    assert pure == sorted(pure, reverse=True) and pure[0] > 0
+    top = dlg._latent_of_row(0)
+    assert pure[0] == pytest.approx(float(d.top_share[top, 1:].max()))
+    assert dlg.table.item(0, 6).text().startswith(d.strongest_on(top)[0][0])
+    dlg.filter.setText(d.defect_classes[0])  # filtering also searches that column
+    assert any(not dlg.table.isRowHidden(r) and d.defect_classes[0] in dlg.table.item(r, 6).text() for r in range(width))
+    dlg.filter.setText("")
+    dlg.table.sortItems(3, Qt.SortOrder.DescendingOrder)
     dlg.table.selectRow(0)
     dlg.bulk_edit.setText("background")
     dlg._bulk_apply()

@@ -35,6 +35,7 @@ COLS = (
     QT_TRANSLATE_NOOP("DictionaryBrowser", "frequency"),
     QT_TRANSLATE_NOOP("DictionaryBrowser", "best AP"),
     QT_TRANSLATE_NOOP("DictionaryBrowser", "best class"),
+    QT_TRANSLATE_NOOP("DictionaryBrowser", "fires hardest on"),
 )
 
 
@@ -85,6 +86,9 @@ class DictionaryBrowser(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeaderItem(6).setToolTip(self.tr(
+            "Where the latent fires hardest: the share of its strongest held-out parts whose strongest patch lies in "
+            "each defect type (ok: in good texture). Sorting orders by the largest share in one defect type."))
         self.table.itemChanged.connect(self._on_item_changed)
         self.table.itemSelectionChanged.connect(self._on_select)
         lv.addWidget(self.table, 1)
@@ -143,6 +147,8 @@ class DictionaryBrowser(QDialog):
             best = QTableWidgetItem(row.best_class)
             best.setFlags(best.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(r, 5, best)
+            # sorts by the largest share in one defect type: the most type-pure latents first
+            self.table.setItem(r, 6, _NumItem(row.top_defect_share, row.strongest))
         self.table.setSortingEnabled(True)
         self._filling = False
 
@@ -152,7 +158,7 @@ class DictionaryBrowser(QDialog):
     def _apply_filter(self, text: str) -> None:
         t = text.strip().lower()
         for r in range(self.table.rowCount()):
-            hay = " ".join(self.table.item(r, c).text().lower() for c in (0, 1, 2, 5))
+            hay = " ".join(self.table.item(r, c).text().lower() for c in (0, 1, 2, 5, 6))
             self.table.setRowHidden(r, bool(t) and t not in hay)
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:

@@ -251,94 +251,104 @@
         <translation>最良クラス</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="57"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="38"/>
+        <source>fires hardest on</source>
+        <translation>最も強く発火する部位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary_browser.py" line="58"/>
         <source>Feature dictionary</source>
         <translation>特徴辞書</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="64"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="65"/>
         <source>Filter by id or label…</source>
         <translation>ID またはラベルで絞り込み…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="68"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="69"/>
         <source>Import JSON…</source>
         <translation>JSON を読み込む…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="69"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="70"/>
         <source>Import CSV…</source>
         <translation>CSV を読み込む…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="70"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="71"/>
         <source>Export JSON…</source>
         <translation>JSON に書き出す…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="71"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="72"/>
         <source>Export CSV…</source>
         <translation>CSV に書き出す…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="93"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="90"/>
+        <source>Where the latent fires hardest: the share of its strongest held-out parts whose strongest patch lies in each defect type (ok: in good texture). Sorting orders by the largest share in one defect type.</source>
+        <translation>潜在変数が最も強く発火する部位：最も強く発火した保留部品のうち、最大パッチが各欠陥種別に含まれる割合（ok：良品のテクスチャ）。並べ替えは単一の欠陥種別の最大割合の順。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary_browser.py" line="97"/>
         <source>Label for all selected latents (empty clears)</source>
         <translation>選択したすべての潜在特徴に付けるラベル(空欄で消去)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="94"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="98"/>
         <source>Apply to selected</source>
         <translation>選択項目に適用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="103"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="107"/>
         <source>Click a latent to see its examples.</source>
         <translation>潜在特徴をクリックすると、その例が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="114"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="118"/>
         <source>activation histogram (positive activations)</source>
         <translation>活性のヒストグラム(正の活性のみ)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="118"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="122"/>
         <source>Add to the latent panel</source>
         <translation>潜在特徴パネルに追加</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="188"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="194"/>
         <source>#{0}  {1}
 fires on {2:.2%} of patches · reference (p99) {3:.3g}</source>
         <translation>#{0}  {1}
 パッチの {2:.2%} で発火 · 基準値 (p99) {3:.3g}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="200"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="206"/>
         <source>top example</source>
         <translation>上位の例</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="200"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="206"/>
         <source>random positive example</source>
         <translation>無作為に選んだ正の例</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="208"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="214"/>
         <source>Import labels</source>
         <translation>ラベルを読み込む</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="220"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="226"/>
         <source>Imported {0} labels and notes.</source>
         <translation>{0} 件のラベルとメモを読み込みました。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="224"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="230"/>
         <source>Export labels</source>
         <translation>ラベルを書き出す</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary_browser.py" line="232"/>
+        <location filename="../../app/ui/dictionary_browser.py" line="238"/>
         <source>Exported to {0}</source>
         <translation>{0} に書き出しました</translation>
     </message>
@@ -1097,52 +1107,52 @@ fires on {2:.2%} of patches · reference (p99) {3:.3g}</source>
         <translation>最も強く発火する部位: {0}（最も強いテスト部品 {1} 点のうち）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="136"/>
+        <location filename="../../app/ui/latent_card.py" line="137"/>
         <source>Top activations in the training set, then random ones</source>
         <translation>学習セットでの最大活性化、続いて無作為な活性化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="140"/>
+        <location filename="../../app/ui/latent_card.py" line="141"/>
         <source>Strength inside the region: 1 unchanged, 0 off, negative inverts, above 1 amplifies</source>
         <translation>領域内の強度: 1 で変更なし、0 でオフ、負の値で反転、1 より大きいと増幅</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="146"/>
+        <location filename="../../app/ui/latent_card.py" line="147"/>
         <source>strength</source>
         <translation>強度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="150"/>
+        <location filename="../../app/ui/latent_card.py" line="151"/>
         <source>inject</source>
         <translation>注入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="151"/>
+        <location filename="../../app/ui/latent_card.py" line="152"/>
         <source>Set the latent to a fixed value in the region, also where it was silent</source>
         <translation>領域内でこの潜在特徴を一定の値に設定します(発火していなかった場所にも)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="157"/>
+        <location filename="../../app/ui/latent_card.py" line="158"/>
         <source> × ref</source>
         <translation> × 基準</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="158"/>
+        <location filename="../../app/ui/latent_card.py" line="159"/>
         <source>Value in units of the latent&apos;s reference activation (p99)</source>
         <translation>潜在特徴の基準活性 (p99) を単位とした値</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="181"/>
+        <location filename="../../app/ui/latent_card.py" line="182"/>
         <source>not active in this region</source>
         <translation>この領域では発火していません</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="186"/>
+        <location filename="../../app/ui/latent_card.py" line="187"/>
         <source>in {0:.2f} · out {1:.2f} · fires on {2:.0%} of patches</source>
         <translation>領域内 {0:.2f} · 領域外 {1:.2f} · パッチの {2:.0%} で発火</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="193"/>
+        <location filename="../../app/ui/latent_card.py" line="194"/>
         <source>A dense latent: it fires on many patches (background)</source>
         <translation>高頻度の潜在特徴: 多くのパッチで発火します(背景)</translation>
     </message>
@@ -1253,571 +1263,571 @@ fires on {2:.2%} of patches · reference (p99) {3:.3g}</source>
         <translation>効果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="212"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>no backend</source>
         <translation>バックエンドなし</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="216"/>
         <source>Inference backend · device · provider in use, and the last update&apos;s latency</source>
         <translation>使用中の推論バックエンド・デバイス・プロバイダーと、直近の更新にかかった時間</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219"/>
+        <location filename="../../app/ui/main_window.py" line="221"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229"/>
+        <location filename="../../app/ui/main_window.py" line="231"/>
         <source>bundle</source>
         <translation>バンドル</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="270"/>
+        <location filename="../../app/ui/main_window.py" line="272"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271"/>
+        <location filename="../../app/ui/main_window.py" line="273"/>
         <source>Open image…</source>
         <translation>画像を開く…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272"/>
+        <location filename="../../app/ui/main_window.py" line="274"/>
         <source>Open folder…</source>
         <translation>フォルダーを開く…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273"/>
+        <location filename="../../app/ui/main_window.py" line="275"/>
         <source>Open sample</source>
         <translation>サンプルを開く</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="274"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
         <source>Recent images</source>
         <translation>最近使った画像</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source>Next image</source>
         <translation>次の画像</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276"/>
+        <location filename="../../app/ui/main_window.py" line="278"/>
         <source>Previous image</source>
         <translation>前の画像</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>Open bundle…</source>
         <translation>バンドルを開く…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
-        <location filename="../../app/ui/main_window.py" line="988"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="993"/>
         <source>Save session</source>
         <translation>セッションを保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="283"/>
         <source>Save session as…</source>
         <translation>名前を付けてセッションを保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="284"/>
         <source>Load session…</source>
         <translation>セッションを読み込む…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="286"/>
         <source>Export findings…</source>
         <translation>所見をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="285"/>
+        <location filename="../../app/ui/main_window.py" line="287"/>
         <source>Write a PDF report of this part, the region, the edits and the results</source>
         <translation>この部品、領域、編集内容と結果を PDF レポートに出力します</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287"/>
+        <location filename="../../app/ui/main_window.py" line="289"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source>&amp;Edit</source>
         <translation>編集(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290"/>
+        <location filename="../../app/ui/main_window.py" line="292"/>
         <source>Undo mask edit</source>
         <translation>マスクの編集を元に戻す</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291"/>
+        <location filename="../../app/ui/main_window.py" line="293"/>
         <source>Redo mask edit</source>
         <translation>マスクの編集をやり直す</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="293"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>Clear mask</source>
         <translation>マスクを消去</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="296"/>
         <source>Invert mask</source>
         <translation>マスクを反転</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="297"/>
         <source>Load mask PNG…</source>
         <translation>マスク PNG を読み込む…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="296"/>
+        <location filename="../../app/ui/main_window.py" line="298"/>
         <source>Use ground truth as mask</source>
         <translation>正解領域をマスクにする</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="297"/>
+        <location filename="../../app/ui/main_window.py" line="299"/>
         <source>Mask from defect map…</source>
         <translation>欠陥マップからマスクを作成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="299"/>
+        <location filename="../../app/ui/main_window.py" line="301"/>
         <source>Smaller brush</source>
         <translation>ブラシを小さく</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="300"/>
+        <location filename="../../app/ui/main_window.py" line="302"/>
         <source>Larger brush</source>
         <translation>ブラシを大きく</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302"/>
+        <location filename="../../app/ui/main_window.py" line="304"/>
         <source>Reset all latents</source>
         <translation>すべての潜在特徴を元に戻す</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="306"/>
         <source>&amp;View</source>
         <translation>表示(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>Fit to window</source>
         <translation>ウィンドウに合わせる</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>No heatmap</source>
         <translation>ヒートマップなし</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>Defect map before</source>
         <translation>欠陥マップ(編集前)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>Defect map after</source>
         <translation>欠陥マップ(編集後)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <source>Difference</source>
         <translation>差分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <source>Latent activation</source>
         <translation>潜在特徴の活性</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="311"/>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <source>Toggle mask filled/outline</source>
         <translation>マスクの塗りつぶし/輪郭を切り替え</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="314"/>
         <source>Show ground truth outline</source>
         <translation>正解領域の輪郭を表示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="315"/>
+        <location filename="../../app/ui/main_window.py" line="317"/>
         <source>Per-image stretch</source>
         <translation>画像ごとに伸張</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
         <source>&amp;Analysis</source>
         <translation>分析(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="318"/>
+        <location filename="../../app/ui/main_window.py" line="320"/>
         <source>Dictionary browser…</source>
         <translation>辞書ブラウザー…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/main_window.py" line="321"/>
         <source>Reconstruction only (SAE faithfulness view)</source>
         <translation>再構成のみ(SAE の忠実度を確認)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="321"/>
+        <location filename="../../app/ui/main_window.py" line="323"/>
         <source>Clear score history</source>
         <translation>スコア履歴を消去</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="323"/>
+        <location filename="../../app/ui/main_window.py" line="325"/>
         <source>Rank latents in region</source>
         <translation>領域内の潜在特徴を効果順に並べる</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="324"/>
+        <location filename="../../app/ui/main_window.py" line="326"/>
         <source>Dose–response of the chosen latent</source>
         <translation>選んだ潜在特徴の強度応答</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="325"/>
+        <location filename="../../app/ui/main_window.py" line="327"/>
         <source>Injection test of the chosen latent</source>
         <translation>選んだ潜在特徴の注入テスト</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="327"/>
+        <location filename="../../app/ui/main_window.py" line="329"/>
         <source>Effects panel</source>
         <translation>効果パネル</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="332"/>
         <source>&amp;Settings</source>
         <translation>設定(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="333"/>
         <source>Language (after restart)</source>
         <translation>言語(再起動後に反映)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="334"/>
+        <location filename="../../app/ui/main_window.py" line="336"/>
         <source>System language</source>
         <translation>システムの言語</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="344"/>
+        <location filename="../../app/ui/main_window.py" line="346"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="345"/>
-        <location filename="../../app/ui/main_window.py" line="1105"/>
+        <location filename="../../app/ui/main_window.py" line="347"/>
+        <location filename="../../app/ui/main_window.py" line="1110"/>
         <source>Keyboard shortcuts</source>
         <translation>キーボードショートカット</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/main_window.py" line="348"/>
         <source>About / Diagnostics…</source>
         <translation>バージョン情報 / 診断…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="365"/>
+        <location filename="../../app/ui/main_window.py" line="367"/>
         <source>No default model bundle was found in {0}. Choose a bundle in the bundle box (Browse…), or build one with &apos;make bundle&apos;.</source>
         <translation>{0} に既定のモデルバンドルが見つかりません。バンドル欄(参照…)でバンドルを選ぶか、「make bundle」で作成してください。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
-        <location filename="../../app/ui/main_window.py" line="384"/>
+        <location filename="../../app/ui/main_window.py" line="369"/>
+        <location filename="../../app/ui/main_window.py" line="386"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="383"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>(no bundle)</source>
         <translation>(バンドルなし)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="396"/>
+        <location filename="../../app/ui/main_window.py" line="398"/>
         <source>Open a model bundle folder</source>
         <translation>モデルバンドルのフォルダーを開く</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="406"/>
+        <location filename="../../app/ui/main_window.py" line="408"/>
         <source>Opening bundle {0}: {1}…</source>
         <translation>バンドル {0} を開いています: {1}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="410"/>
+        <location filename="../../app/ui/main_window.py" line="412"/>
         <source>Opening bundle {0}…</source>
         <translation>バンドル {0} を開いています…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="421"/>
+        <location filename="../../app/ui/main_window.py" line="423"/>
         <source>Bundle opening cancelled; the current bundle stays.</source>
         <translation>バンドルを開くのを取り消しました。現在のバンドルをそのまま使います。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="435"/>
+        <location filename="../../app/ui/main_window.py" line="437"/>
         <source>Could not open bundle {0}: {1}</source>
         <translation>バンドル {0} を開けませんでした: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="437"/>
+        <location filename="../../app/ui/main_window.py" line="439"/>
         <source>Still using bundle &apos;{0}&apos;.</source>
         <translation>引き続きバンドル「{0}」を使用します。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="449"/>
+        <location filename="../../app/ui/main_window.py" line="451"/>
         <source>Your label file could not be read ({0}); it was left untouched.</source>
         <translation>ラベルファイルを読み込めませんでした({0})。ファイルには手を加えていません。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="465"/>
+        <location filename="../../app/ui/main_window.py" line="467"/>
         <source>{0} {1} (sha {2}…)</source>
         <translation>{0} {1}(sha {2}…)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="480"/>
+        <location filename="../../app/ui/main_window.py" line="482"/>
         <source>Backend notice: {0}</source>
         <translation>バックエンドの通知: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="491"/>
+        <location filename="../../app/ui/main_window.py" line="493"/>
         <source>Open a part image</source>
         <translation>部品画像を開く</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="491"/>
+        <location filename="../../app/ui/main_window.py" line="493"/>
         <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)</source>
         <translation>画像 (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="497"/>
+        <location filename="../../app/ui/main_window.py" line="499"/>
         <source>Open a folder of part images</source>
         <translation>部品画像のフォルダーを開く</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="505"/>
+        <location filename="../../app/ui/main_window.py" line="507"/>
         <source>{0} holds no part images.</source>
         <translation>{0} には部品画像がありません。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="526"/>
+        <location filename="../../app/ui/main_window.py" line="528"/>
         <source>No model bundle is loaded: choose one in the bundle box first.</source>
         <translation>モデルバンドルが読み込まれていません。先にバンドル欄で選んでください。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="528"/>
+        <location filename="../../app/ui/main_window.py" line="530"/>
         <source>Analysing {0}…</source>
         <translation>{0} を解析しています…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="568"/>
+        <location filename="../../app/ui/main_window.py" line="570"/>
         <source>SAE Inspector — {0}</source>
         <translation>SAE Inspector — {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="569"/>
+        <location filename="../../app/ui/main_window.py" line="571"/>
         <source>Analysed {0} in {1:.0f} ms</source>
         <translation>{0} を {1:.0f} ms で解析しました</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="571"/>
+        <location filename="../../app/ui/main_window.py" line="573"/>
         <source>{0}: {1}</source>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="585"/>
+        <location filename="../../app/ui/main_window.py" line="587"/>
         <source>computing…</source>
         <translation>計算中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="621"/>
+        <location filename="../../app/ui/main_window.py" line="626"/>
         <source>{0} · {1:.0f} ms</source>
         <translation>{0} · {1:.0f} ms</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="660"/>
+        <location filename="../../app/ui/main_window.py" line="665"/>
         <source>Region: painting…</source>
         <translation>領域: 塗っています…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="674"/>
+        <location filename="../../app/ui/main_window.py" line="679"/>
         <source>Region: the whole image (nothing painted). Paint to choose a region.</source>
         <translation>領域: 画像全体(何も塗られていません)。塗って領域を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="676"/>
+        <location filename="../../app/ui/main_window.py" line="681"/>
         <source>Region: painted, {0:.1%} of the image</source>
         <translation>領域: 塗った部分(画像の {0:.1%})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="701"/>
+        <location filename="../../app/ui/main_window.py" line="706"/>
         <source>Load a mask PNG</source>
         <translation>マスク PNG を読み込む</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="725"/>
+        <location filename="../../app/ui/main_window.py" line="730"/>
         <source>Mask from defect map</source>
         <translation>欠陥マップからマスクを作成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="725"/>
+        <location filename="../../app/ui/main_window.py" line="730"/>
         <source>Region where the defect map (before) reaches:</source>
         <translation>欠陥マップ(編集前)がこの値以上になる領域:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="773"/>
+        <location filename="../../app/ui/main_window.py" line="778"/>
         <source>This bundle has no feature dictionary.</source>
         <translation>このバンドルには特徴辞書がありません。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="794"/>
+        <location filename="../../app/ui/main_window.py" line="799"/>
         <source>Open a part image first.</source>
         <translation>先に部品画像を開いてください。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="861"/>
+        <location filename="../../app/ui/main_window.py" line="866"/>
         <source>Open a part image before exporting findings.</source>
         <translation>所見をエクスポートする前に部品画像を開いてください。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="882"/>
+        <location filename="../../app/ui/main_window.py" line="887"/>
         <source>Replace the file?</source>
         <translation>ファイルを置き換えますか?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="883"/>
+        <location filename="../../app/ui/main_window.py" line="888"/>
         <source>{0} already exists. Replace it with the new report?</source>
         <translation>{0} は既に存在します。新しいレポートで置き換えますか?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="901"/>
+        <location filename="../../app/ui/main_window.py" line="906"/>
         <source>Export cancelled; {0} was kept.</source>
         <translation>エクスポートを取り消しました。{0} はそのまま残しています。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="941"/>
+        <location filename="../../app/ui/main_window.py" line="946"/>
         <source>Findings written to {0} ({1} pages).</source>
         <translation>所見を {0} に書き出しました({1} ページ)。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="942"/>
+        <location filename="../../app/ui/main_window.py" line="947"/>
         <source>Open PDF</source>
         <translation>PDF を開く</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="944"/>
+        <location filename="../../app/ui/main_window.py" line="949"/>
         <source>Findings exported to {0}</source>
         <translation>所見を {0} にエクスポートしました</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="946"/>
+        <location filename="../../app/ui/main_window.py" line="951"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>エクスポートを取り消しました。何も書き込まれていません。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="948"/>
+        <location filename="../../app/ui/main_window.py" line="953"/>
         <source>Export failed: {0}</source>
         <translation>エクスポートに失敗しました: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="959"/>
+        <location filename="../../app/ui/main_window.py" line="964"/>
         <source>The language changes when SAE Inspector is started again.</source>
         <translation>言語は SAE Inspector を再起動すると切り替わります。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="988"/>
-        <location filename="../../app/ui/main_window.py" line="1006"/>
+        <location filename="../../app/ui/main_window.py" line="993"/>
+        <location filename="../../app/ui/main_window.py" line="1011"/>
         <source>Session (*.json)</source>
         <translation>セッション (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1002"/>
+        <location filename="../../app/ui/main_window.py" line="1007"/>
         <source>Session saved to {0}</source>
         <translation>セッションを {0} に保存しました</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1006"/>
+        <location filename="../../app/ui/main_window.py" line="1011"/>
         <source>Load session</source>
         <translation>セッションを読み込む</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1019"/>
+        <location filename="../../app/ui/main_window.py" line="1024"/>
         <source>This session was recorded with bundle &apos;{0}&apos; {1}; the current bundle is &apos;{2}&apos;. Latent ids may mean something else.</source>
         <translation>このセッションはバンドル「{0}」{1} で記録されましたが、現在のバンドルは「{2}」です。潜在特徴の ID が別の意味を持つ可能性があります。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1030"/>
+        <location filename="../../app/ui/main_window.py" line="1035"/>
         <source>The image file changed since the session was saved (SHA-256 differs).</source>
         <translation>セッションの保存後に画像ファイルが変更されています(SHA-256 が異なります)。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1052"/>
+        <location filename="../../app/ui/main_window.py" line="1057"/>
         <source>Session restored from {0}</source>
         <translation>{0} からセッションを復元しました</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1066"/>
+        <location filename="../../app/ui/main_window.py" line="1071"/>
         <source>Autosave failed: {0}</source>
         <translation>自動保存に失敗しました: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1074"/>
+        <location filename="../../app/ui/main_window.py" line="1079"/>
         <source>(no samples installed)</source>
         <translation>(サンプルがインストールされていません)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1083"/>
+        <location filename="../../app/ui/main_window.py" line="1088"/>
         <source>(none yet)</source>
         <translation>(まだありません)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1095"/>
+        <location filename="../../app/ui/main_window.py" line="1100"/>
         <source>Zoom</source>
         <translation>ズーム</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1095"/>
+        <location filename="../../app/ui/main_window.py" line="1100"/>
         <source>mouse wheel</source>
         <translation>マウスホイール</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1096"/>
+        <location filename="../../app/ui/main_window.py" line="1101"/>
         <source>Pan</source>
         <translation>移動</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1096"/>
+        <location filename="../../app/ui/main_window.py" line="1101"/>
         <source>middle button drag, or Space + drag</source>
         <translation>中ボタンでドラッグ、または Space + ドラッグ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1097"/>
+        <location filename="../../app/ui/main_window.py" line="1102"/>
         <source>Brush size</source>
         <translation>ブラシの大きさ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1097"/>
+        <location filename="../../app/ui/main_window.py" line="1102"/>
         <source>[ and ], or Alt + drag</source>
         <translation>[ と ]、または Alt + ドラッグ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1098"/>
+        <location filename="../../app/ui/main_window.py" line="1103"/>
         <source>Close polygon</source>
         <translation>多角形を閉じる</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1098"/>
+        <location filename="../../app/ui/main_window.py" line="1103"/>
         <source>double-click or Enter; Esc cancels</source>
         <translation>ダブルクリックまたは Enter。Esc で取り消し</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1099"/>
+        <location filename="../../app/ui/main_window.py" line="1104"/>
         <source>Erase with rectangle / fill</source>
         <translation>矩形 / 塗りつぶしで消去</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1099"/>
+        <location filename="../../app/ui/main_window.py" line="1104"/>
         <source>Shift + drag / Shift + click</source>
         <translation>Shift + ドラッグ / Shift + クリック</translation>
     </message>
