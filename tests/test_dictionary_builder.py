@@ -196,3 +196,23 @@ def test_crop_overlay_is_smooth_and_local() -> None:
     quiet = draw_exemplar_crop(img, np.zeros(24, np.float32), (4, 6), 0, 1.0, 32)
     inside = quiet[10:22, 10:22]  # corner patch: the inside of the image is untouched
     assert np.all(np.abs(inside.astype(int) - 128) <= 1)
+
+
+@pytest.mark.parametrize("block", [
+    [1, 2],  # not an object
+    {"classes": ["ok", "scratch"], "share": [[0.5, 0.5]], "images": [2]},  # too few latents and classes
+    {"classes": ["ok", "stain", "scratch"], "share": None, "images": None},  # unreadable
+])
+def test_a_damaged_strongest_on_block_is_one_clear_error(built, tmp_path, block) -> None:
+    import json
+
+    from app.core.errors import InspectorError
+
+    _, _, _, d = built
+    st, js = d.to_files(tmp_path)
+    info = json.loads(js.read_text(encoding="utf-8"))
+    info["top_share"] = block
+    js.write_text(json.dumps(info), encoding="utf-8")
+    with pytest.raises(InspectorError) as e:
+        FeatureDictionary.from_files(st, js, d.width)
+    assert e.value.code == "bad_dictionary" and "top_share" in e.value.message

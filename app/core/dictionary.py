@@ -154,7 +154,7 @@ class FeatureDictionary:
             labels=tuple(info.get("labels", ())),
             crop_size=int(info.get("crop_size", 32)),
             meta=info.get("meta", {}),
-            **_top_share_from_json(info.get("top_share"), width),
+            **_top_share_from_json(info.get("top_share"), width, tuple(info.get("defect_classes", ()))),
         )
         if d.frequency.shape != (width,) or len(d.labels) != width or d.crops_offsets.shape != (width + 1,):
             raise InspectorError(
@@ -163,16 +163,21 @@ class FeatureDictionary:
         return d
 
 
-def _top_share_from_json(block: Any, width: int) -> dict[str, np.ndarray]:
+def _top_share_from_json(block: Any, width: int, defect_classes: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The optional "fires hardest on" block of dictionary.json, checked against the dictionary."""
     if block is None:
         return {}
+    classes = ["ok", *defect_classes]
     try:
         share = np.asarray(block["share"], np.float32)
         images = np.asarray(block["images"], np.int64)
+        named = list(block["classes"])
     except (KeyError, TypeError, ValueError) as exc:
         raise InspectorError("bad_dictionary", f"dictionary.json: unreadable top_share ({exc})") from exc
-    if share.ndim != 2 or share.shape[0] != width or images.shape != (width,) or share.shape[1] != len(block.get("classes", ())):
-        raise InspectorError("bad_dictionary", f"dictionary.json: top_share has shape {share.shape}, expected [{width}, classes]")
+    if named != classes or share.shape != (width, len(classes)) or images.shape != (width,):
+        raise InspectorError(
+            "bad_dictionary", f"dictionary.json: top_share is {share.shape} over {named}, expected ({width}, {len(classes)}) over {classes}"
+        )
     return {"top_share": share, "top_share_images": images}
 
 
