@@ -107,9 +107,12 @@ def test_no_display_says_so_in_one_line():
 
 def test_a_closed_pipe_ends_quietly(random_bundle_dir, image_and_mask):
     """`main.py analyze ... | head -1`: the reader leaves first; no traceback, the exit code of a piped tool."""
+    import os
+
     img, mask = image_and_mask
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # a normal shell: stdout to a pipe is buffered
     p = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "analyze", str(img), "--bundle", str(random_bundle_dir),
-                          "--mask", str(mask), "--top", "50"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+                          "--mask", str(mask), "--top", "50"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
     p.stdout.close()  # before the command has written anything: its first write meets a closed pipe
     err = p.stderr.read().decode()
     assert p.wait(timeout=120) == 141

@@ -202,6 +202,7 @@ def test_crop_overlay_is_smooth_and_local() -> None:
     [1, 2],  # not an object
     {"classes": ["ok", "scratch"], "share": [[0.5, 0.5]], "images": [2]},  # too few latents and classes
     {"classes": ["ok", "stain", "scratch"], "share": None, "images": None},  # unreadable
+    "nan",  # a share that is not a number
 ])
 def test_a_damaged_strongest_on_block_is_one_clear_error(built, tmp_path, block) -> None:
     import json
@@ -211,6 +212,9 @@ def test_a_damaged_strongest_on_block_is_one_clear_error(built, tmp_path, block)
     _, _, _, d = built
     st, js = d.to_files(tmp_path)
     info = json.loads(js.read_text(encoding="utf-8"))
+    if block == "nan":
+        block = dict(info["top_share"])
+        block["share"] = [[None] * len(block["classes"])] + block["share"][1:]
     info["top_share"] = block
     js.write_text(json.dumps(info), encoding="utf-8")
     with pytest.raises(InspectorError) as e:

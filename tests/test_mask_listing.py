@@ -57,3 +57,13 @@ def test_whole_image_listing_is_the_raw_sum(session):
     act = session.analysis.codes_PS.sum(axis=0)
     assert [s.id for s in full] == [int(i) for i in np.argsort(-act, kind="stable")[:10]]
     assert all(s.excess == pytest.approx(s.activation) and s.mean_out == 0 for s in full)
+
+
+def test_a_region_covering_nearly_everything_lists_as_the_whole_image(session):
+    """Fewer than one patch left outside is no baseline: the listing must not hinge on one edge patch."""
+    almost = np.ones((32, 32), bool)
+    almost[0:2, 0:2] = False  # 4 pixels: a quarter of one patch's area (8 x 8 px patches on this 4 x 4 grid)
+    whole = session.latents_in_mask(None, top=1000)
+    near = session.latents_in_mask(almost, top=1000)
+    assert {s.id for s in near} == {s.id for s in whole}  # every active latent, as for the whole image
+    assert all(s.mean_out == 0 and s.excess == pytest.approx(s.activation) for s in near)  # ordered by the raw sum

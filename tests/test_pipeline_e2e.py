@@ -47,6 +47,7 @@ def test_tiny_build_is_a_valid_bundle(tiny_build):
         assert set(per) == set(sel["types"]) and all(0.0 <= x <= 1.0 for x in per.values())
         assert c["mean_best_purity"] == pytest.approx(sum(per.values()) / len(per))
     assert "mean best purity (val)" in card and "Where latents fire hardest" in card
+    _check_purity_by_brute_force(work, sel)
     assert (work / "pareto.png").stat().st_size > 0 and (work / "vit" / "loss_curve.png").stat().st_size > 0
     samples = sorted((work / "samples").glob("*_mask.png"))
     assert samples, "samples with masks are written"
@@ -56,6 +57,36 @@ def test_tiny_build_is_a_valid_bundle(tiny_build):
 
     a = s.analyze(load_image(img_path).pixels_HWC)
     assert 0.0 <= a.baseline.score <= 1.0
+
+
+def _check_purity_by_brute_force(work, sel) -> None:  # noqa: ANN001
+    """The selection's purity per type, recomputed image by image from the recording and each SAE."""
+    import numpy as np
+
+    from app.core.sae import encode
+    from app.pipeline.record import open_recording
+    from app.pipeline.train_sae import load_variant
+
+    rec = open_recording(work / "acts")
+    val = rec.split_ids("val")
+    lab_NP = rec.defect_label_NP()[val]
+    need = min(50, len(val))
+    for c in sel["candidates"]:
+        meta = json.loads((work / "sae" / f"{c['name']}.json").read_text())
+        cfg, w = load_variant(work / "sae", meta, rec.d_model)
+        z_NPS = np.stack([encode(w, cfg, rec.image_tokens(i)) for i in val])
+        expect = np.zeros(len(sel["types"]))
+        for s in range(z_NPS.shape[2]):
+            mx = z_NPS[:, :, s].max(axis=1)
+            firing = np.nonzero(mx > 0)[0]
+            if len(firing) < need:
+                continue
+            best = firing[np.argsort(-mx[firing], kind="stable")][:need]
+            cls = lab_NP[best, z_NPS[best, :, s].argmax(axis=1)]
+            for t in range(len(sel["types"])):
+                expect[t] = max(expect[t], float(np.mean(cls == t + 1)))
+        got = [c["best_purity_per_type"][t] for t in sel["types"]]
+        np.testing.assert_allclose(got, expect, atol=1e-9)
 
 
 def test_build_resumes_without_redoing_steps(tiny_build, tmp_path):

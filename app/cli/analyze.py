@@ -75,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"backend {result['backend']} · {result['device']} · {result['provider']}")
         if result["latents_in_mask"]:
             print("  latent  excess (in-mask activation beyond the rest of the image)  label")
+        else:
+            print("  no latent is more active in the region than in the rest of the image")
         for s in result["latents_in_mask"][:10]:
             print(f"  #{s['id']:<5} {s['excess']:9.3f}  {s['label']}")
             if s["strongest_on"]:

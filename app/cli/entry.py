@@ -79,7 +79,10 @@ def run_cli(argv: list[str]) -> int:
             parser = argparse.ArgumentParser(prog=f"main.py {name}", description=help_text)
             module.add_arguments(parser)
             args = parser.parse_args(argv[1:])
-            return int(module.run(args) or 0)
+            rc = int(module.run(args) or 0)
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a buffered pipe fails here, inside the try, not at interpreter exit
+            return rc
         args = _gui_parser().parse_args(argv)
         if args.self_test:
             from app.cli.self_test import run_self_test
@@ -95,8 +98,11 @@ def run_cli(argv: list[str]) -> int:
     except BrokenPipeError:
         # The reader went away (`... | head`): not an error of ours. Point stdout at devnull so the
         # interpreter's final flush cannot raise again, and exit as a piped Unix tool does.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, AttributeError, ValueError):
+            pass
         return 141
 
 

@@ -174,9 +174,12 @@ def _top_share_from_json(block: Any, width: int, defect_classes: tuple[str, ...]
         named = list(block["classes"])
     except (KeyError, TypeError, ValueError) as exc:
         raise InspectorError("bad_dictionary", f"dictionary.json: unreadable top_share ({exc})") from exc
-    if named != classes or share.shape != (width, len(classes)) or images.shape != (width,):
+    if (named != classes or share.shape != (width, len(classes)) or images.shape != (width,)
+            or not np.all(np.isfinite(share)) or share.min(initial=0.0) < 0.0 or share.max(initial=0.0) > 1.0 + 1e-6
+            or images.min(initial=0) < 0):
         raise InspectorError(
-            "bad_dictionary", f"dictionary.json: top_share is {share.shape} over {named}, expected ({width}, {len(classes)}) over {classes}"
+            "bad_dictionary", f"dictionary.json: top_share is {share.shape} over {named}, expected ({width}, {len(classes)}) shares in "
+            f"[0, 1] over {classes}"
         )
     return {"top_share": share, "top_share_images": images}
 

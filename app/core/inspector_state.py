@@ -290,11 +290,23 @@ def dictionary_rows(dictionary) -> list[DictionaryRow]:  # noqa: ANN001 - Featur
         best, best_ap = np.zeros(dictionary.width, int), np.zeros(dictionary.width)
     rc = dictionary.region_classes
     share = getattr(dictionary, "top_share", None)
-    purity = share[:, 1:].max(axis=1) if share is not None and share.ndim == 2 and share.shape[1] > 1 else np.zeros(dictionary.width)
+    parts = getattr(dictionary, "top_share_images", None)
+    if share is not None and parts is not None and share.ndim == 2 and share.shape[1] > 1:
+        full = int(parts.max(initial=0))
+        # a latent seen on only a few parts would top a purity sort by chance: only full counts sort
+        purity = np.where(parts >= full, share[:, 1:].max(axis=1), 0.0)
+    else:
+        purity = np.zeros(dictionary.width)
+
+    def strongest(i: int) -> str:  # "scratch 48%, crack 38% (50 parts)"
+        listed = dictionary.strongest_on(i) if share is not None else []
+        if not listed:
+            return ""
+        return ", ".join(f"{c} {v:.0%}" for c, v in listed) + f" ({dictionary.strongest_parts(i)} parts)"
+
     return [
         DictionaryRow(i, dictionary.labels[i], float(dictionary.frequency[i]), float(best_ap[i]), rc[best[i]] if rc else "",
-                      strongest=", ".join(f"{c} {v:.0%}" for c, v in dictionary.strongest_on(i)) if share is not None else "",
-                      top_defect_share=float(purity[i]))
+                      strongest=strongest(i), top_defect_share=float(purity[i]))
         for i in range(dictionary.width)
     ]
 

@@ -292,8 +292,9 @@ def choose_sae(rec, variants: list[dict[str, Any]], sae_dir: Path, val_ids: list
         best = np.where(has_pos, np.nanmax(np.nan_to_num(ap, nan=0.0), axis=0), np.nan)
         eligible = v["val"]["fvu"] <= preset.max_fvu and v["val"]["dead_fraction"] <= preset.max_dead
         # reported beside the rule, not used by it: how type-pure the best latents' strongest parts are
-        share, n_parts = strongest_images_share(z, rec.num_patches, labels, len(types) + 1, n_images=PURITY_PARTS)
-        purity = np.where(n_parts[:, None] >= PURITY_PARTS, share[:, 1:], 0.0).max(axis=0)  # [T]
+        n_need = min(PURITY_PARTS, len(val_ids))  # a small validation split counts all its parts
+        share, n_parts = strongest_images_share(z, rec.num_patches, labels, len(types) + 1, n_images=n_need)
+        purity = np.where(n_parts[:, None] >= n_need, share[:, 1:], 0.0).max(axis=0)  # [T]
         rows.append({"name": v["name"], "eligible": bool(eligible), "mean_best_ap": float(np.nanmean(best)) if has_pos.any() else 0.0,
                      "best_ap_per_type": {t: (None if np.isnan(b) else float(b)) for t, b in zip(types, best)},
                      "mean_best_purity": float(purity.mean()), "best_purity_per_type": dict(zip(types, purity.tolist()))})

@@ -297,6 +297,7 @@ def build_dictionary(
         assoc_auroc = auroc_matrix(codes, pos_def, good_rows[:, None] | pos_def)
         class_patches = onehot.sum(axis=0)
         n_test_tokens = codes.shape[0]
+        strongest_images = min(strongest_images, len(used_test))  # a small test split counts all its parts
         top_share, top_share_images = strongest_images_share(codes, n_p, lab_NP, n_def + 1, n_images=strongest_images)
     else:
         top_share, top_share_images = np.zeros((s_width, n_def + 1)), np.zeros(s_width, np.int64)

@@ -145,7 +145,7 @@ class LatentPanel(QWidget):
             self.cards[i] = card
         self.empty_label.setVisible(not self.cards)
         if not self.cards:
-            self.empty_label.setText(self.tr("No latent is active in this region."))
+            self.empty_label.setText(self.tr("No latent is more active in this region than in the rest of the image."))
 
     def sync_cards(self) -> None:
         for card in self.cards.values():

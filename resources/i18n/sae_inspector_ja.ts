@@ -1211,8 +1211,8 @@ fires on {2:.2%} of patches · reference (p99) {3:.3g}</source>
     </message>
     <message>
         <location filename="../../app/ui/latent_panel.py" line="148"/>
-        <source>No latent is active in this region.</source>
-        <translation>この領域で発火している潜在特徴はありません。</translation>
+        <source>No latent is more active in this region than in the rest of the image.</source>
+        <translation>この領域で画像の他の部分より強く活性化する潜在変数はありません。</translation>
     </message>
 </context>
 <context>
