@@ -8,6 +8,7 @@ uint8 buffer with offsets, so 1,500 latents x 20 crops stay a few MB.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ class FeatureDictionary:
         parts, n = self.strongest_on(latent), self.strongest_parts(latent)
         if not parts or n == 0:
             return ""
-        return ", ".join(f"{c} {v:.0%}" for c, v in parts) + f" of its {n} strongest test parts"
+        return format_shares(parts) + f" of its {n} strongest test parts"
 
     def to_files(self, folder: Path) -> tuple[Path, Path]:
         from safetensors.numpy import save_file
@@ -189,6 +190,11 @@ _ARRAY_FIELDS = (
     "top_value", "top_image", "top_patch", "rand_value", "rand_image", "rand_patch",
     "crops_jpeg", "crops_offsets", "assoc_ap", "assoc_auroc",
 )
+
+
+def format_shares(shares: Sequence[tuple[str, float]]) -> str:
+    """[("scratch", 0.48), ("crack", 0.38)] -> "scratch 48%, crack 38%" (one format in the GUI, CLI and PDF)."""
+    return ", ".join(f"{name} {share:.0%}" for name, share in shares)
 
 
 def auto_label(ap_K: np.ndarray, region_classes: tuple[str, ...], prevalence_K: np.ndarray | None = None) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.core.dictionary import format_shares
 from app.core.edits import LatentEdit
 from app.core.grid import upsample_to_image
 
@@ -302,7 +303,7 @@ def dictionary_rows(dictionary) -> list[DictionaryRow]:  # noqa: ANN001 - Featur
         listed = dictionary.strongest_on(i) if share is not None else []
         if not listed:
             return ""
-        return ", ".join(f"{c} {v:.0%}" for c, v in listed) + f" ({dictionary.strongest_parts(i)} parts)"
+        return format_shares(listed) + f" ({dictionary.strongest_parts(i)} parts)"
 
     return [
         DictionaryRow(i, dictionary.labels[i], float(dictionary.frequency[i]), float(best_ap[i]), rc[best[i]] if rc else "",

@@ -35,6 +35,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.core.dictionary import format_shares
 from app.core.errors import InspectorError
 from app.report import figures
 from app.report.findings import Findings
@@ -334,7 +335,7 @@ class _Builder:
             op, v = self._op_text(e.op, e.value)
             label = _esc(e.label)
             if e.strongest and e.strongest_parts:
-                where = ", ".join(f"{name} {share:.0%}" for name, share in e.strongest)
+                where = format_shares(e.strongest)
                 label += "<br/>" + f'<font size="6.5" color="#6b7280">{_esc(self.tr("strongest_on", where=where, n=e.strongest_parts))}</font>'
             data.append([_p(f"#{e.latent}", s["cell_r"]), _p(label, s["cell"]), _p(_esc(op), s["cell"]),
                          _p(v, s["cell_r"]), _p(_num(e.score_alone), s["cell_r"]), _p(_signed(e.delta_alone), s["cell_r"])])

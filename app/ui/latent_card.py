@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.dictionary import format_shares
 from app.core.inspector_state import LatentControl
 
 STRENGTH_MIN, STRENGTH_MAX, STRENGTH_STEP = -2.0, 3.0, 0.05
@@ -128,7 +129,7 @@ class LatentCard(QFrame):
         text = ""
         if strongest and strongest_parts > 0:
             text = self.tr("fires hardest on: {0} (of its {1} strongest test parts)").format(
-                ", ".join(f"{name} {share:.0%}" for name, share in strongest), strongest_parts)
+                format_shares(strongest), strongest_parts)
         self.strongest_label = QLabel(text)
         self.strongest_label.setObjectName("strongest")
         self.strongest_label.setWordWrap(True)
