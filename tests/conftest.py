@@ -14,6 +14,17 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def analyzed_session(bundle_dir: Path, backend: str, seed: int, size: int = 32):  # noqa: ANN201
+    """An InspectionSession on ``bundle_dir`` that has analysed one seeded random image."""
+    import numpy as np
+
+    from app.core.session import InspectionSession
+
+    s = InspectionSession.open(bundle_dir, backend=backend)
+    s.analyze(np.random.default_rng(seed).integers(0, 256, (size, size, 3), dtype=np.uint8))
+    return s
+
+
 @pytest.fixture(scope="session")
 def random_bundle_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from app.pipeline.random_bundle import make_random_bundle

@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from conftest import analyzed_session
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,11 +34,7 @@ TOL = 1e-5
 
 @pytest.fixture(scope="module")
 def session(random_bundle_dir):
-    from app.core.session import InspectionSession
-
-    s = InspectionSession.open(random_bundle_dir, backend="torch")
-    s.analyze(np.random.default_rng(3).integers(0, 256, (32, 32, 3), dtype=np.uint8))
-    return s
+    return analyzed_session(random_bundle_dir, "torch", seed=3)
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import analyzed_session
 
 
 @pytest.fixture(scope="module")
 def session(random_bundle_dir):
-    from app.core.session import InspectionSession
-
-    s = InspectionSession.open(random_bundle_dir, backend="onnx")
-    s.analyze(np.random.default_rng(11).integers(0, 256, (32, 32, 3), dtype=np.uint8))
-    return s
+    return analyzed_session(random_bundle_dir, "onnx", seed=11)
 
 
 @pytest.fixture(scope="module")

@@ -282,6 +282,7 @@ def choose_sae(rec, variants: list[dict[str, Any]], sae_dir: Path, val_ids: list
     onehot = np.stack([labels == 1 + i for i in range(len(types))], axis=1)
     tokens = rec.tokens_for(val_ids)
     val_ap: dict[str, list[list[float]]] = {}
+    n_need = min(PURITY_PARTS, len(val_ids))  # a small validation split counts all its parts
     rows = []
     for v in variants:
         cfg, w = load_variant(sae_dir, v, rec.d_model)
@@ -292,7 +293,6 @@ def choose_sae(rec, variants: list[dict[str, Any]], sae_dir: Path, val_ids: list
         best = np.where(has_pos, np.nanmax(np.nan_to_num(ap, nan=0.0), axis=0), np.nan)
         eligible = v["val"]["fvu"] <= preset.max_fvu and v["val"]["dead_fraction"] <= preset.max_dead
         # reported beside the rule, not used by it: how type-pure the best latents' strongest parts are
-        n_need = min(PURITY_PARTS, len(val_ids))  # a small validation split counts all its parts
         share, n_parts = strongest_images_share(z, rec.num_patches, labels, len(types) + 1, n_images=n_need)
         purity = np.where(n_parts[:, None] >= n_need, share[:, 1:], 0.0).max(axis=0)  # [T]
         rows.append({"name": v["name"], "eligible": bool(eligible), "mean_best_ap": float(np.nanmean(best)) if has_pos.any() else 0.0,

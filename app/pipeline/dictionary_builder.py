@@ -34,6 +34,7 @@ from app.pipeline.latent_stats import (
     ap_matrix,
     auroc_matrix,
     descending_order,
+    first_per_latent,
     strongest_images_share,
 )
 from app.pipeline.record import LABEL_MIN_COVER, Recording
@@ -62,18 +63,6 @@ def _entries(csc: sp.csc_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lat, csc.indices.astype(np.int64), csc.data
 
 
-def _first_per_latent(lat_sorted: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mask of the first ``k`` entries of each latent run, and each entry's rank in its run."""
-    if lat_sorted.size == 0:
-        return np.zeros(0, bool), np.zeros(0, np.int64)
-    new = np.ones(lat_sorted.size, bool)
-    new[1:] = lat_sorted[1:] != lat_sorted[:-1]
-    starts = np.nonzero(new)[0]
-    run_start = np.repeat(starts, np.diff(np.r_[starts, lat_sorted.size]))
-    rank = np.arange(lat_sorted.size) - run_start
-    return rank < k, rank
-
-
 class _RunningTop:
     """Per latent, the ``k`` entries with the largest score seen so far (ties: earliest kept)."""
 
@@ -89,7 +78,7 @@ class _RunningTop:
             return
         order = descending_order(lat, score)
         lat, score, value, image, patch = lat[order], score[order], value[order], image[order], patch[order]
-        keep, rank = _first_per_latent(lat, self.k)
+        keep, rank = first_per_latent(lat, self.k)
         lat, rank = lat[keep], rank[keep]
         s_, k = self.score.shape
         cand = [np.full((s_, k), -np.inf), np.zeros((s_, k), np.float32), np.full((s_, k), -1, np.int64),

@@ -245,6 +245,18 @@ def auroc_matrix(
         return np.where(denom > 0, u.reshape(s, n_k) / np.maximum(denom, 1.0), np.nan)
 
 
+def first_per_latent(lat_sorted: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mask of the first ``k`` entries of each latent run, and each entry's rank in its run."""
+    if lat_sorted.size == 0:
+        return np.zeros(0, bool), np.zeros(0, np.int64)
+    new = np.ones(lat_sorted.size, bool)
+    new[1:] = lat_sorted[1:] != lat_sorted[:-1]
+    starts = np.nonzero(new)[0]
+    run_start = np.repeat(starts, np.diff(np.r_[starts, lat_sorted.size]))
+    rank = np.arange(lat_sorted.size) - run_start
+    return rank < k, rank
+
+
 def strongest_images_share(
     codes_RS: np.ndarray | sp.spmatrix | sp.sparray, patches_per_image: int, patch_class_R: np.ndarray,
     n_classes: int, n_images: int = 50,
@@ -272,13 +284,8 @@ def strongest_images_share(
     _, first = np.unique(lat * n_img + img, return_index=True)  # first = strongest patch of each (latent, image)
     first = np.sort(first)  # back to latent-major, strongest first
     lat, rows = lat[first], rows[first]
-    if lat.size:
-        new = np.ones(lat.size, bool)
-        new[1:] = lat[1:] != lat[:-1]
-        starts = np.nonzero(new)[0]
-        rank = np.arange(lat.size) - np.repeat(starts, np.diff(np.r_[starts, lat.size]))
-        top = rank < n_images
-        lat, rows = lat[top], rows[top]
+    top, _ = first_per_latent(lat, n_images)
+    lat, rows = lat[top], rows[top]
     cls = np.asarray(patch_class_R, np.int64)[rows]
     counts = np.bincount(lat * n_classes + cls, minlength=s * n_classes).reshape(s, n_classes).astype(np.float64)
     n_S = counts.sum(axis=1)
