@@ -709,3 +709,24 @@ def test_cuda_request_without_cuda_falls_back_visibly(random_bundle_dir: Path) -
     fb = open_backend(load_bundle(random_bundle_dir), "onnx", "cuda:0", on_notice=notices.append)
     assert fb.info.device == "cpu"
     assert notices and "cuda" in notices[0].lower()
+
+
+def test_a_runtime_fallback_names_the_new_backend_when_it_announces_it(random_bundle_dir: Path) -> None:
+    """A listener (the GUI, on another thread) reads backend info on the notice: it must see the new backend."""
+    from app.core.backends.select import open_backend
+
+    class _Failing:
+        def __init__(self, inner) -> None:  # noqa: ANN001
+            self.inner, self.info = inner, inner.info
+
+        def prefix(self, x):  # noqa: ANN001, ANN201
+            raise RuntimeError("out of memory (injected)")
+
+        suffix = prefix
+
+    seen: list[str] = []
+    fb = open_backend(load_bundle(random_bundle_dir), "onnx", "cpu", on_notice=lambda text: seen.append(fb.info.name))
+    assert fb.info.name == "onnxruntime"
+    fb.active = _Failing(fb.active)
+    fb.prefix(np.zeros((1, 3, 32, 32), np.float32))
+    assert seen == ["torch"] and fb.info.name == "torch"
