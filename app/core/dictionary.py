@@ -197,6 +197,9 @@ def format_shares(shares: Sequence[tuple[str, float]]) -> str:
     return ", ".join(f"{name} {share:.0%}" for name, share in shares)
 
 
+NO_CLASS = "no region class above chance"
+
+
 def auto_label(ap_K: np.ndarray, region_classes: tuple[str, ...], prevalence_K: np.ndarray | None = None) -> str:
     """"scratch, AP 0.83", or "weak: scratch, AP 0.12" when that AP is below ``WEAK_AP``.
 
@@ -205,6 +208,10 @@ def auto_label(ap_K: np.ndarray, region_classes: tuple[str, ...], prevalence_K: 
     Raw AP would favour common surface classes: a latent firing on half of all PCB patches scores
     AP 0.45 on "solder_mask" (prevalence 0.4) by being dense, and would hide its AP 0.3 on
     "scratch" (prevalence 0.005). Without prevalences the raw AP decides, as before.
+
+    A latent no better than chance at every class gets ``NO_CLASS`` instead of a name: with
+    every skill negative the arg-max would pick the *rarest* class, and a texture latent would
+    read "weak: scratch, AP 0.00".
     """
     if len(region_classes) == 0 or ap_K.size == 0:
         return "unlabelled"
@@ -215,6 +222,8 @@ def auto_label(ap_K: np.ndarray, region_classes: tuple[str, ...], prevalence_K: 
     else:
         skill = ap
     best = int(np.argmax(skill))
+    if prevalence_K is not None and len(prevalence_K) == len(ap) and not skill[best] > 0:
+        return NO_CLASS
     text = f"{region_classes[best]}, AP {ap[best]:.2f}"
     return text if ap[best] >= WEAK_AP else f"weak: {text}"
 
