@@ -48,6 +48,7 @@ def test_tiny_build_is_a_valid_bundle(tiny_build):
         assert c["mean_best_purity"] == pytest.approx(sum(per.values()) / len(per))
     assert "mean best purity (val)" in card and "Where latents fire hardest" in card
     _check_purity_by_brute_force(work, sel)
+    _check_defect_focus(work, sel, card)
     assert (work / "pareto.png").stat().st_size > 0 and (work / "vit" / "loss_curve.png").stat().st_size > 0
     samples = sorted((work / "samples").glob("*_mask.png"))
     assert samples, "samples with masks are written"
@@ -57,6 +58,23 @@ def test_tiny_build_is_a_valid_bundle(tiny_build):
 
     a = s.analyze(load_image(img_path).pixels_HWC)
     assert 0.0 <= a.baseline.score <= 1.0
+
+
+def _check_defect_focus(work, sel, card: str) -> None:  # noqa: ANN001
+    """The grid drew its focus share from the defect patches of every defective training image."""
+    from app.pipeline.presets import PRESETS
+    from app.pipeline.record import LABEL_MIN_COVER, open_recording
+
+    rec, extra = open_recording(work / "acts"), open_recording(work / "acts_defects")
+    recorded = {r["path"] for r in rec.rows}
+    assert extra.rows and all(r["label"] != "good" and r["split"] == "train" and r["path"] not in recorded for r in extra.rows)
+    n_defect = sum(int((r.defect_cover_NP[i].astype(np.float32) >= LABEL_MIN_COVER).sum())
+                   for r in (rec, extra) for i in r.split_ids("train") if r.rows[i]["label"] != "good")
+    meta = json.loads((work / "sae" / f"{sel['chosen']}.json").read_text())
+    cfg = PRESETS["tiny"].sae
+    assert meta["focus_tokens"] == n_defect > 0
+    assert meta["focus_rows_per_batch"] == round(cfg.focus_share * cfg.batch_tokens) > 0
+    assert f"drawn from the {n_defect:,} defect-patch tokens" in card and "defect patches alone" in card
 
 
 def _check_purity_by_brute_force(work, sel) -> None:  # noqa: ANN001
@@ -165,7 +183,7 @@ def test_record_and_train_sae_under_torchrun_match_single_process(tiny_build, tm
     for i, row in enumerate(single.rows):
         np.testing.assert_allclose(single.image_tokens(i), ddp.image_tokens(by_name[row["name"]]), atol=1e-2)
     sae_args = ["train-sae", "--acts", str(tmp_path / "acts_single"), "--ks", "4", "--expansions", "2", "--epochs", "4",
-                "--batch", "64", "--no-progress"]
+                "--batch", "64", "--focus-share", "0.25", "--no-progress"]
     for prefix, name in ((base, "single"), (tr, "ddp")):
         r = subprocess.run([*prefix, *sae_args, "--out", str(tmp_path / f"sae_{name}")], capture_output=True, text=True,
                            env=env, timeout=300, cwd=ROOT)

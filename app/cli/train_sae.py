@@ -22,12 +22,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--epochs", type=float, default=d.epochs)
     p.add_argument("--batch", type=int, default=d.batch_tokens, help="tokens per step")
     p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--focus-share", type=float, default=d.focus_share,
+                   help="share of every batch drawn from the training images' defect patches (0 = a plain sample)")
     p.add_argument("--no-progress", action="store_true")
 
 
 def run(args: argparse.Namespace) -> int:
     from app.pipeline.distributed import finish, init_world
-    from app.pipeline.record import open_recording
+    from app.pipeline.record import defect_patch_tokens, open_recording
     from app.pipeline.train_sae import pareto_plot, train_sae_grid
 
     world = init_world()
@@ -35,8 +37,9 @@ def run(args: argparse.Namespace) -> int:
     train = rec.tokens_for(rec.split_ids("train"))
     val = rec.tokens_for(rec.split_ids("val") or rec.split_ids("test"))
     cfg = replace(SAETrainConfig(), ks=tuple(args.ks), expansions=tuple(args.expansions), activation=args.activation,
-                  epochs=args.epochs, batch_tokens=args.batch, seed=args.seed)
-    res = train_sae_grid(train, val, cfg, Path(args.out), progress=not args.no_progress, world=world)
+                  epochs=args.epochs, batch_tokens=args.batch, seed=args.seed, focus_share=args.focus_share)
+    focus = defect_patch_tokens([(rec, rec.split_ids("train"))])[0] if args.focus_share > 0 else None
+    res = train_sae_grid(train, val, cfg, Path(args.out), progress=not args.no_progress, world=world, focus_tokens_ND=focus)
     finish(world)
     if world.is_main:
         pareto_plot(res.variants, Path(args.out) / "pareto.png")

@@ -126,7 +126,7 @@ def build_bundle(
     from app.pipeline.dataset import scan_dataset
     from app.pipeline.evaluate import evaluate
     from app.pipeline.predict import TorchModelRunner
-    from app.pipeline.record import open_recording, record_activations
+    from app.pipeline.record import defect_patch_tokens, open_recording, record_activations
     from app.pipeline.train_sae import train_sae_grid
     from app.pipeline.train_vit import is_trained, load_trained, train_vit
 
@@ -197,11 +197,26 @@ def build_bundle(
     rec = open_recording(acts_dir, vit_sha256=vit_sha, layer=vit.hooked_layer)
     train_ids, val_ids, test_ids = rec.split_ids("train"), rec.split_ids("val"), rec.split_ids("test")
 
+    # 4b. the defect focus: the other defective training images, whose defect patches the SAEs see more often
+    focus_tokens, focus_info = None, {}
+    if preset.sae.focus_share > 0:
+        extra_dir = work / "acts_defects"
+        if not (extra_dir / "header.json").is_file():
+            picked = {str(r["path"]) for r in rec.rows}
+            others = [r for r in ds.split("train") if r.label != "good" and str(r.path) not in picked]
+            with ctx.step("recording the other defective training images"):
+                torch.set_num_threads(2)
+                record_activations(runner, ds, others, prep, grid, extra_dir, vit_sha256=vit_sha, layer=vit.hooked_layer,
+                                   progress=progress)
+        extra = open_recording(extra_dir, vit_sha256=vit_sha, layer=vit.hooked_layer)
+        focus_tokens, focus_info = defect_patch_tokens([(rec, train_ids), (extra, extra.split_ids("train"))])
+
     # 5. the SAE grid, one pass
     sae_dir = work / "sae"
     with ctx.step("SAE grid training"):
         val_tokens = rec.tokens_for(val_ids)
-        grid_res = train_sae_grid(rec.tokens_for(train_ids), val_tokens, preset.sae, sae_dir, progress=progress)
+        grid_res = train_sae_grid(rec.tokens_for(train_ids), val_tokens, preset.sae, sae_dir, progress=progress,
+                                  focus_tokens_ND=focus_tokens)
 
     # 6. choose for interpretability, on validation
     with ctx.step("SAE selection"):
@@ -212,7 +227,12 @@ def build_bundle(
 
     sae_cfg, sae_w = load_variant(sae_dir, chosen, cfg.embed_dim)
     pareto_plot(grid_res.variants, work / "pareto.png", chosen=chosen["name"])
-    test_sae_metrics = evaluate_sae(sae_cfg, sae_w, rec.tokens_for(test_ids))
+    test_tokens = rec.tokens_for(test_ids)
+    test_sae_metrics = evaluate_sae(sae_cfg, sae_w, test_tokens)
+    on_defect = rec.defect_label_NP()[test_ids].reshape(-1) > 0
+    if on_defect.any():
+        m = evaluate_sae(sae_cfg, sae_w, test_tokens[on_defect])
+        test_sae_metrics.update(defect_patch_fvu=m["fvu"], defect_patch_cosine=m["mean_cosine"], defect_patch_tokens=int(on_defect.sum()))
 
     # 7. the feature dictionary
     from app.core.dictionary import FeatureDictionary
@@ -251,7 +271,7 @@ def build_bundle(
         preset=preset, dataset=ds, vit=vit, prep=prep, train_info=train_info, vit_metrics=vit_metrics,
         grid_variants=grid_res.variants, selection=selection, chosen=chosen, sae_cfg=sae_cfg,
         test_sae_metrics=test_sae_metrics, dictionary=dictionary, fidelity=fidelity, causal=causal,
-        timings=ctx.timings,
+        timings=ctx.timings, focus=focus_info,
     )
     extra = {"pareto_png": work / "pareto.png", "confusion_png": eval_dir / "confusion.png"}
     if (vit_dir / "loss_curve.png").is_file():

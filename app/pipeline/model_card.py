@@ -23,7 +23,7 @@ def _met(ok: bool | None) -> str:
 
 def render_model_card(
     *, preset, dataset, vit, prep, train_info, vit_metrics, grid_variants, selection, chosen, sae_cfg,  # noqa: ANN001
-    test_sae_metrics, dictionary, fidelity, causal, timings,  # noqa: ANN001
+    test_sae_metrics, dictionary, fidelity, causal, timings, focus=None,  # noqa: ANN001
 ) -> str:
     cfg = vit.cfg
     L = []
@@ -99,6 +99,12 @@ def render_model_card(
         "unit-norm decoder with parallel gradient removed, b_dec at the geometric median, W_enc = W_decᵀ at init, inputs "
         f"scaled to mean norm √D (scale {chosen['scale']:.4f}, folded into the saved weights), lr 2e-4·√(16384/S) with warmup "
         "and decay over the last fifth, gradient clip 1.\n")
+    if chosen.get("focus_rows_per_batch"):
+        add(f"Defect focus: {chosen['focus_rows_per_batch']} of the {sc['batch_tokens']} tokens of every batch "
+            f"({sc['focus_share']:.0%}) are drawn from the {chosen['focus_tokens']:,} defect-patch tokens (≥ 2% covered) of "
+            f"{(focus or {}).get('images', 0):,} defective training images: the recorded ones and every other defective "
+            "training image. Defect patches are about 1.5% of a part's patches, so a plain sample gives the latents of "
+            "rare defect types almost no steps; validation and test figures are on the plain token distribution.\n")
     has_purity = any("mean_best_purity" in c for c in selection["candidates"])
     add("| SAE | k | width | val FVU | val L0 | dead | dense (>10%) | cosine | mean best-latent AP (val) | eligible |"
         + (" mean best purity (val) |" if has_purity else ""))
@@ -118,7 +124,10 @@ def render_model_card(
     t = test_sae_metrics
     add(f"Chosen SAE on the **test** split ({int(t['tokens']):,} tokens): FVU {_f(t['fvu'], 4)} (explained variance "
         f"{_f(t['explained_variance'], 4)}), L0 {_f(t['l0'], 1)}, dead {t['dead_fraction']:.1%}, dense {t['dense_fraction']:.1%}, "
-        f"mean cosine {_f(t['mean_cosine'], 4)}.\n")
+        f"mean cosine {_f(t['mean_cosine'], 4)}."
+        + (f" On the {int(t['defect_patch_tokens']):,} test tokens of defect patches alone, where engineers edit: FVU "
+           f"{_f(t['defect_patch_fvu'], 4)}, mean cosine {_f(t['defect_patch_cosine'], 4)}." if "defect_patch_fvu" in t else "")
+        + "\n")
 
     add("### Downstream fidelity\n")
     fd = fidelity

@@ -198,3 +198,21 @@ def open_recording(folder: str | Path, vit_sha256: str | None = None, layer: int
         covers.append(np.load(folder / f"defect_cover_rank{r}.npy"))
         surfs.append(np.load(folder / f"surface_cover_rank{r}.npy"))
     return Recording(h, acts, rows, np.concatenate(covers), np.concatenate(surfs), offsets)
+
+
+def defect_patch_tokens(sources: Sequence[tuple[Recording, Sequence[int]]]) -> tuple[np.ndarray, dict[str, int]]:
+    """float32 [F, D]: the tokens of every defect patch (cover >= ``LABEL_MIN_COVER``, the
+    labels' rule) of the given images of each recording (the SAE grid's focus pool), and
+    {"images", "tokens"}: how many defective images and tokens it holds."""
+    parts, n_images = [], 0
+    for rec, ids in sources:
+        for i in ids:
+            if rec.rows[i]["label"] == "good":
+                continue
+            hit_P = np.asarray(rec.defect_cover_NP[i], np.float32) >= LABEL_MIN_COVER
+            if hit_P.any():
+                parts.append(rec.image_tokens(i)[hit_P])
+                n_images += 1
+    d = sources[0][0].d_model if sources else 0
+    tokens_FD = np.concatenate(parts) if parts else np.zeros((0, d), np.float32)
+    return tokens_FD, {"images": n_images, "tokens": int(len(tokens_FD))}

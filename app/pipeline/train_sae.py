@@ -45,6 +45,9 @@ class SAETrainConfig:
     grad_clip: float = 1.0
     seed: int = 0
     threads: int = 2
+    # share of every batch drawn from the focus tokens (defect patches) when a grid is given them:
+    # they are ~1.5% of a part's patches, so a plain sample spends almost no steps on them
+    focus_share: float = 0.0
 
     def variants(self, d: int) -> list[tuple[int, int]]:
         """(k, width) pairs; for relu, k is 0."""
@@ -121,6 +124,38 @@ def _lr(cfg: SAETrainConfig, s: int, step: int, total: int) -> float:
     return base
 
 
+class BatchPlan:
+    """Which token rows each step trains on: ``batch_tokens`` rows per step, of which
+    ``round(focus_share * batch_tokens)`` come from the focus pool when there is one.
+
+    Each pool is walked through a fresh seeded permutation and re-shuffled when it runs out,
+    so every focus token is used once before any is used twice. Every rank draws the same
+    plan and keeps its own slice (``rank::world``), as the training loop always did.
+    """
+
+    def __init__(self, n_main: int, n_focus: int, cfg: SAETrainConfig) -> None:
+        self.n_focus_rows = int(round(cfg.focus_share * cfg.batch_tokens)) if n_focus > 0 else 0
+        self.n_main_rows = cfg.batch_tokens - self.n_focus_rows
+        if self.n_main_rows > n_main or self.n_focus_rows > n_focus:
+            raise ValueError(f"a batch of {cfg.batch_tokens} tokens needs more rows than the {n_main} (+{n_focus} focus) given")
+        self._rng = np.random.default_rng(cfg.seed)
+        self._pools = {"main": [n_main, self._rng.permutation(n_main), 0], "focus": [n_focus, self._rng.permutation(n_focus), 0]}
+
+    def _take(self, pool: str, m: int) -> np.ndarray:
+        st = self._pools[pool]
+        if m == 0:
+            return np.zeros(0, np.int64)
+        if st[2] + m > st[0]:
+            st[1], st[2] = self._rng.permutation(st[0]), 0
+        out = np.sort(st[1][st[2] : st[2] + m])
+        st[2] += m
+        return out
+
+    def next(self, rank: int = 0, world: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """(main rows, focus rows) of the next step, this rank's slice."""
+        return self._take("main", self.n_main_rows)[rank::world], self._take("focus", self.n_focus_rows)[rank::world]
+
+
 @dataclass
 class GridResult:
     scale: float
@@ -139,8 +174,12 @@ def train_sae_grid(
     *,
     progress: bool = True,
     world: Any = None,
+    focus_tokens_ND: np.ndarray | None = None,
 ) -> GridResult:
     """Train every (k, width) variant on the same batches; save folded weights + metrics.
+
+    With ``focus_tokens_ND`` (defect-patch tokens) and ``cfg.focus_share`` > 0, that share of
+    every batch comes from them (``BatchPlan``); an epoch still counts the main tokens.
 
     Resumable: a finished variant's weights and metrics are reused. Under torchrun, each
     rank takes its own slice of every batch and DDP-style gradient averaging keeps the
@@ -169,16 +208,14 @@ def train_sae_grid(
     dead_window = max(cfg.dead_window_min, int(cfg.dead_window_frac * n))
     bar = tqdm(total=total, desc=f"train {len(saes)} SAEs", unit="step", disable=not progress or rank != 0 or not saes)
     t0 = time.time()
-    perm_rng = np.random.default_rng(cfg.seed)
-    order = perm_rng.permutation(n)
-    pos = 0
+    n_focus = 0 if focus_tokens_ND is None or cfg.focus_share <= 0 else len(focus_tokens_ND)
+    plan = BatchPlan(n, n_focus, cfg)
     for step in range(total if saes else 0):
-        if pos + cfg.batch_tokens > n:
-            order, pos = perm_rng.permutation(n), 0
-        idx = np.sort(order[pos : pos + cfg.batch_tokens])
-        pos += cfg.batch_tokens
-        idx = idx[rank::wsize]
-        x = torch.from_numpy(np.asarray(train_tokens_ND[idx], np.float32)) * scale
+        idx, fidx = plan.next(rank, wsize)
+        rows = np.asarray(train_tokens_ND[idx], np.float32)
+        if fidx.size:
+            rows = np.concatenate([rows, np.asarray(focus_tokens_ND[fidx], np.float32)])  # type: ignore[index]
+        x = torch.from_numpy(rows) * scale
         tokens_seen = (step + 1) * cfg.batch_tokens
         for (k, s), m in saes.items():
             opt = opts[(k, s)]
@@ -240,7 +277,7 @@ def train_sae_grid(
             sae_cfg = SAEConfig(d, s, "topk" if cfg.activation == "topk" else "relu", k if cfg.activation == "topk" else None)  # type: ignore[arg-type]
             metrics = evaluate_sae(sae_cfg, w, val_tokens_ND)
             meta = {"name": name, "k": k, "width": s, "activation": cfg.activation, "scale": scale,
-                    "train_tokens": n, "steps": total, "train_seconds": round(time.time() - t0, 1),
+                    "train_tokens": n, "focus_tokens": n_focus, "focus_rows_per_batch": plan.n_focus_rows, "steps": total, "train_seconds": round(time.time() - t0, 1),
                     "val": metrics, "config": _cfg_json(cfg)}
             meta_p.write_text(json.dumps(meta, indent=1))
         if meta_p.is_file():
