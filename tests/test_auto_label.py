@@ -26,12 +26,10 @@ def test_weak_marks_the_named_class_ap_and_nan_is_never_chosen():
     assert auto_label(np.zeros(0), ()) == "unlabelled"
 
 
-def test_a_latent_at_or_near_chance_everywhere_is_not_named_after_the_rarest_class():
+def test_a_latent_at_chance_everywhere_is_not_named_after_the_rarest_class():
     # AP equal to (or below) prevalence for every class: no skill, so no class is named
     prevalence = np.array([0.005, 0.4])
     assert auto_label(np.array([0.004, 0.39]), CLASSES, prevalence) == NO_CLASS
     assert auto_label(prevalence.copy(), CLASSES, prevalence) == NO_CLASS
-    # less than one shown AP step above chance is noise (a latent firing on a handful of test patches)
-    assert auto_label(np.array([0.012, 0.39]), CLASSES, prevalence) == NO_CLASS
-    # a clear margin over chance is a (weak) association, and is named
-    assert auto_label(np.array([0.02, 0.39]), CLASSES, prevalence) == "weak: scratch, AP 0.02"
+    # the least skill above chance is still a (weak) association, and is named
+    assert auto_label(np.array([0.006, 0.39]), CLASSES, prevalence) == "weak: scratch, AP 0.01"

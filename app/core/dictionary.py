@@ -198,7 +198,6 @@ def format_shares(shares: Sequence[tuple[str, float]]) -> str:
 
 
 NO_CLASS = "no region class above chance"
-MIN_SKILL = 0.01  # (AP - prevalence) / (1 - prevalence) a label needs to name a class
 
 
 def auto_label(ap_K: np.ndarray, region_classes: tuple[str, ...], prevalence_K: np.ndarray | None = None) -> str:
@@ -210,11 +209,9 @@ def auto_label(ap_K: np.ndarray, region_classes: tuple[str, ...], prevalence_K: 
     AP 0.45 on "solder_mask" (prevalence 0.4) by being dense, and would hide its AP 0.3 on
     "scratch" (prevalence 0.005). Without prevalences the raw AP decides, as before.
 
-    A latent less than ``MIN_SKILL`` above chance at every class gets ``NO_CLASS`` instead of a
-    name. With every skill at about zero (a latent that barely fires on the test parts) the
-    arg-max picks the *rarest* class, and the latent would read "weak: scratch, AP 0.00".
-    ``MIN_SKILL`` is one step of the two-decimal AP the label shows: a smaller margin over
-    chance is invisible in the label, and noise.
+    A latent no better than chance at every class gets ``NO_CLASS`` instead of a name: with
+    every skill negative the arg-max would pick the *rarest* class, and a texture latent would
+    read "weak: scratch, AP 0.00".
     """
     if len(region_classes) == 0 or ap_K.size == 0:
         return "unlabelled"
@@ -225,7 +222,7 @@ def auto_label(ap_K: np.ndarray, region_classes: tuple[str, ...], prevalence_K: 
     else:
         skill = ap
     best = int(np.argmax(skill))
-    if prevalence_K is not None and len(prevalence_K) == len(ap) and not skill[best] >= MIN_SKILL:
+    if prevalence_K is not None and len(prevalence_K) == len(ap) and not skill[best] > 0:
         return NO_CLASS
     text = f"{region_classes[best]}, AP {ap[best]:.2f}"
     return text if ap[best] >= WEAK_AP else f"weak: {text}"

@@ -354,7 +354,7 @@ def build_dictionary(
         "max_test_tokens": int(max_test_tokens),
         "patches_per_class_test": {c: int(n) for c, n in zip(region_classes, class_patches, strict=True)},
         "label_min_cover": LABEL_MIN_COVER,
-        "label_rule": "class with the highest (AP - prevalence) / (1 - prevalence), none when none is 0.01 above chance; weak below AP 0.3",
+        "label_rule": "class with the highest (AP - prevalence) / (1 - prevalence), none when no class is above chance; weak below AP 0.3",
         "strongest_images": strongest_images,
         "strongest_on": f"per latent, its {strongest_images} test images with the largest max activation: share whose "
                         "strongest patch is ok or each defect type (>= 2% covered)",
