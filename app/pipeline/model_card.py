@@ -156,7 +156,7 @@ def render_model_card(
             f"{_met(r['best_latent_ap'] >= 0.5)} | {_met(ratio >= 0.8)} |" + (f" {_f(r.get('probe_ap'))} |" if has_probe else ""))
     add("\nAutomatic labels of the most associated latents (dictionary, test split). A label names the region class "
         "with the largest (AP − prevalence) / (1 − prevalence), the latent's skill above chance; it reads \"no region class "
-        "above chance\" when that is under 0.01 for every class, and is marked weak below AP 0.3.\n")
+        "above chance\" when no class's AP is above its prevalence, and is marked weak below AP 0.3.\n")
     for j, tname in enumerate(dictionary.region_classes):
         col = np.nan_to_num(dictionary.assoc_ap[:, j], nan=-1)
         top = np.argsort(-col)[:3]
