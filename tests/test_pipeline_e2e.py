@@ -156,6 +156,39 @@ def test_bundle_from_an_existing_vit(tiny_build, tmp_path):
     assert not (new_work / "vit" / "checkpoint.safetensors").exists(), "no ViT was trained"
 
 
+def test_focus_on_mvtec_layout_with_every_training_image_recorded(tiny_build, tmp_path):
+    """MVTec AD's own layout (train/ holds good parts only): the scanner lends half of test/<defect> to
+    training, and the focus draws on those, never on held-out images. With every training image already
+    recorded there is nothing left to record, and the focus comes from the recording alone."""
+    import shutil
+    from dataclasses import replace
+
+    from app.pipeline.build_bundle import build_bundle
+    from app.pipeline.dataset import scan_dataset
+    from app.pipeline.presets import PRESETS
+    from app.pipeline.record import LABEL_MIN_COVER, open_recording
+
+    out, work = tiny_build
+    data = tmp_path / "data"
+    shutil.copytree(work / "data", data, ignore=lambda d, names: [n for n in names if Path(d).name == "train" and n != "good"])
+    info = json.loads((work / "vit" / "train_config.json").read_text())
+    (tmp_path / "vit.json").write_text(json.dumps({"vit": info["vit"], "hooked_layer": 1, "classes": info["classes"]}))
+    new_work = tmp_path / "w"
+    build_bundle(tmp_path / "b", replace(PRESETS["tiny"], record_train=0), new_work, data=data,
+                 vit_weights=work / "vit" / "vit.safetensors", vit_config=tmp_path / "vit.json", progress=False, log=lambda s: None)
+    assert load_bundle(tmp_path / "b").dictionary is not None
+    assert not (new_work / "acts_defects").exists(), "every defective training image was in the recording already"
+    rec = open_recording(new_work / "acts")
+    train = rec.split_ids("train")
+    held_out = {str(r.path) for r in scan_dataset(data).split("test")}
+    assert not held_out & {rec.rows[i]["path"] for i in train}
+    n_defect = sum(int((rec.defect_cover_NP[i].astype(np.float32) >= LABEL_MIN_COVER).sum()) for i in train
+                   if rec.rows[i]["label"] != "good")
+    sel = json.loads((new_work / "selection.json").read_text())
+    meta = json.loads((new_work / "sae" / f"{sel['chosen']}.json").read_text())
+    assert meta["focus_tokens"] == n_defect > 0
+
+
 def test_malformed_dataset_one_line(tmp_path):
     (tmp_path / "train" / "good").mkdir(parents=True)
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "train-vit", "--data", str(tmp_path), "--out", str(tmp_path / "o")],

@@ -43,6 +43,14 @@ def test_without_a_focus_pool_the_batches_are_the_plain_seeded_sample():
         np.testing.assert_array_equal(main, np.sort(order[step * 64 : (step + 1) * 64]))
 
 
+def test_a_focus_pool_smaller_than_its_share_is_walked_round_evenly():
+    plan = BatchPlan(1000, 5, CFG)  # 16 focus rows a batch from 5 tokens
+    for _ in range(3):
+        main, focus = plan.next()
+        counts = np.bincount(focus, minlength=5)
+        assert focus.size == 16 and counts.min() >= 3 and counts.max() - counts.min() <= 1
+
+
 def test_ranks_split_each_batch_between_them():
     whole, r0, r1 = BatchPlan(1000, 50, CFG), BatchPlan(1000, 50, CFG), BatchPlan(1000, 50, CFG)
     for _ in range(4):

@@ -198,18 +198,24 @@ def build_bundle(
     train_ids, val_ids, test_ids = rec.split_ids("train"), rec.split_ids("val"), rec.split_ids("test")
 
     # 4b. the defect focus: the other defective training images, whose defect patches the SAEs see more often
+    # (a dataset whose train/ holds good parts only, as MVTec AD's does, has none: the grid trains on a plain sample)
     focus_tokens, focus_info = None, {}
     if preset.sae.focus_share > 0:
         extra_dir = work / "acts_defects"
-        if not (extra_dir / "header.json").is_file():
-            picked = {str(r["path"]) for r in rec.rows}
-            others = [r for r in ds.split("train") if r.label != "good" and str(r.path) not in picked]
+        picked = {str(r["path"]) for r in rec.rows}
+        others = [r for r in ds.split("train") if r.label != "good" and str(r.path) not in picked]
+        if others and not (extra_dir / "header.json").is_file():
             with ctx.step("recording the other defective training images"):
                 torch.set_num_threads(2)
                 record_activations(runner, ds, others, prep, grid, extra_dir, vit_sha256=vit_sha, layer=vit.hooked_layer,
                                    progress=progress)
-        extra = open_recording(extra_dir, vit_sha256=vit_sha, layer=vit.hooked_layer)
-        focus_tokens, focus_info = defect_patch_tokens([(rec, train_ids), (extra, extra.split_ids("train"))])
+        sources = [(rec, train_ids)]
+        if others:
+            extra = open_recording(extra_dir, vit_sha256=vit_sha, layer=vit.hooked_layer)
+            sources.append((extra, extra.split_ids("train")))
+        focus_tokens, focus_info = defect_patch_tokens(sources)
+        if not len(focus_tokens):
+            focus_tokens = None
 
     # 5. the SAE grid, one pass
     sae_dir = work / "sae"

@@ -129,22 +129,25 @@ class BatchPlan:
     ``round(focus_share * batch_tokens)`` come from the focus pool when there is one.
 
     Each pool is walked through a fresh seeded permutation and re-shuffled when it runs out,
-    so every focus token is used once before any is used twice. Every rank draws the same
-    plan and keeps its own slice (``rank::world``), as the training loop always did.
+    so every focus token is used once before any is used twice. A focus pool smaller than its
+    share of one batch (a user's few defect patches) is walked round several times in that
+    batch. Every rank draws the same plan and keeps its own slice (``rank::world``), as the
+    training loop always did.
     """
 
     def __init__(self, n_main: int, n_focus: int, cfg: SAETrainConfig) -> None:
         self.n_focus_rows = int(round(cfg.focus_share * cfg.batch_tokens)) if n_focus > 0 else 0
         self.n_main_rows = cfg.batch_tokens - self.n_focus_rows
-        if self.n_main_rows > n_main or self.n_focus_rows > n_focus:
-            raise ValueError(f"a batch of {cfg.batch_tokens} tokens needs more rows than the {n_main} (+{n_focus} focus) given")
         self._rng = np.random.default_rng(cfg.seed)
         self._pools = {"main": [n_main, self._rng.permutation(n_main), 0], "focus": [n_focus, self._rng.permutation(n_focus), 0]}
 
     def _take(self, pool: str, m: int) -> np.ndarray:
         st = self._pools[pool]
-        if m == 0:
+        if m == 0 or st[0] == 0:
             return np.zeros(0, np.int64)
+        if st[0] < m:  # whole walks, then a part of a fresh one
+            laps = [self._rng.permutation(st[0]) for _ in range(m // st[0])]
+            return np.sort(np.concatenate([*laps, self._rng.permutation(st[0])[: m % st[0]]]))
         if st[2] + m > st[0]:
             st[1], st[2] = self._rng.permutation(st[0]), 0
         out = np.sort(st[1][st[2] : st[2] + m])
