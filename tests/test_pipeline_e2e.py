@@ -117,6 +117,7 @@ def test_build_resumes_without_redoing_steps(tiny_build, tmp_path):
     build_bundle(tmp_path / "again", PRESETS["tiny"], work, progress=False, log=logs.append)
     assert (work / "vit" / "vit.safetensors").stat().st_mtime_ns == before
     assert not any("ViT evaluation" in line for line in logs), "finished steps are skipped"
+    assert not any("recording the other defective" in line for line in logs), "the focus recording is kept when it still fits"
     card = (tmp_path / "again" / "MODEL_CARD.md").read_text()
     build_time = card[card.index("## Build time"):]
     assert "| ViT training |" in build_time and "| SAE grid training |" in build_time, "the card keeps the steps' full runs"
@@ -221,6 +222,7 @@ def test_record_and_train_sae_under_torchrun_match_single_process(tiny_build, tm
         r = subprocess.run([*prefix, *sae_args, "--out", str(tmp_path / f"sae_{name}")], capture_output=True, text=True,
                            env=env, timeout=300, cwd=ROOT)
         assert r.returncode == 0, r.stderr[-2000:]
-    m1 = json.loads((tmp_path / "sae_single" / "sae_topk_k4_w64.json").read_text())["val"]
-    m2 = json.loads((tmp_path / "sae_ddp" / "sae_topk_k4_w64.json").read_text())["val"]
+    j1, j2 = (json.loads((tmp_path / f"sae_{n}" / "sae_topk_k4_w64.json").read_text()) for n in ("single", "ddp"))
+    assert j1["focus_tokens"] == j2["focus_tokens"] > 0 and j1["focus_rows_per_batch"] == j2["focus_rows_per_batch"] == 16
+    m1, m2 = j1["val"], j2["val"]
     assert abs(m1["fvu"] - m2["fvu"]) < 0.1 * max(m1["fvu"], 0.05), (m1, m2)

@@ -88,3 +88,11 @@ def test_a_focus_pool_gives_a_rare_kind_of_token_its_own_latents(tmp_path):
     assert rare_focus < 0.5 * rare_plain, fvu
     # at the same step count the common tokens give up a little (0.03 -> 0.08 here), not their latents
     assert common_focus < 0.1, fvu
+
+
+def test_a_focus_share_outside_0_to_1_is_refused():
+    import pytest
+
+    for bad in (-0.1, 1.0, 1.5):
+        with pytest.raises(ValueError, match="focus_share"):
+            BatchPlan(1000, 50, replace(CFG, focus_share=bad))

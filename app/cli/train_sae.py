@@ -9,6 +9,7 @@ import argparse
 from dataclasses import replace
 from pathlib import Path
 
+from app.core.errors import InspectorError
 from app.pipeline.train_sae import SAETrainConfig
 
 
@@ -32,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
     from app.pipeline.record import defect_patch_tokens, open_recording
     from app.pipeline.train_sae import pareto_plot, train_sae_grid
 
+    if not 0.0 <= args.focus_share < 1.0:
+        raise InspectorError("bad_argument", f"--focus-share must be at least 0 and below 1, not {args.focus_share}")
     world = init_world()
     rec = open_recording(args.acts)
     train = rec.tokens_for(rec.split_ids("train"))

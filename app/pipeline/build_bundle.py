@@ -198,12 +198,16 @@ def build_bundle(
     train_ids, val_ids, test_ids = rec.split_ids("train"), rec.split_ids("val"), rec.split_ids("test")
 
     # 4b. the defect focus: the other defective training images, whose defect patches the SAEs see more often
-    # (a dataset whose train/ holds good parts only, as MVTec AD's does, has none: the grid trains on a plain sample)
+    # (with MVTec AD's own layout these are the half of test/<defect> the scanner lends to training)
     focus_tokens, focus_info = None, {}
     if preset.sae.focus_share > 0:
         extra_dir = work / "acts_defects"
-        picked = {str(r["path"]) for r in rec.rows}
-        others = [r for r in ds.split("train") if r.label != "good" and str(r.path) not in picked]
+        picked = {_same_file(r["path"]) for r in rec.rows}
+        others = [r for r in ds.split("train") if r.label != "good" and _same_file(r.path) not in picked]
+        if (extra_dir / "header.json").is_file() and (
+            not others or {_same_file(r["path"]) for r in open_recording(extra_dir).rows} != {_same_file(r.path) for r in others}
+        ):
+            shutil.rmtree(extra_dir)  # made for another recording or data path: its pool would differ from this run's
         if others and not (extra_dir / "header.json").is_file():
             with ctx.step("recording the other defective training images"):
                 torch.set_num_threads(2)
@@ -214,6 +218,7 @@ def build_bundle(
             extra = open_recording(extra_dir, vit_sha256=vit_sha, layer=vit.hooked_layer)
             sources.append((extra, extra.split_ids("train")))
         focus_tokens, focus_info = defect_patch_tokens(sources)
+        focus_info["main_defect_share"] = float((rec.defect_label_NP()[train_ids] > 0).mean()) if train_ids else 0.0
         if not len(focus_tokens):
             focus_tokens = None
 
@@ -290,6 +295,11 @@ def build_bundle(
         write_samples(ds, Path(samples_dir), preset.samples_per_type, seed)
     log(f"bundle written: {ctx.out} ({sum(f.stat().st_size for f in ctx.out.iterdir()) / 1e6:.1f} MB)")
     return ctx.out
+
+
+def _same_file(path: str | Path) -> str:
+    """One spelling per file, so a data folder given another way still matches its recording."""
+    return str(Path(path).resolve())
 
 
 PURITY_PARTS = 50  # a latent's strongest validation parts counted for its purity

@@ -103,8 +103,10 @@ def render_model_card(
         add(f"Defect focus: {chosen['focus_rows_per_batch']} of the {sc['batch_tokens']} tokens of every batch "
             f"({sc['focus_share']:.0%}) are drawn from the {chosen['focus_tokens']:,} defect-patch tokens (≥ 2% covered) of "
             f"{(focus or {}).get('images', 0):,} defective training images: the recorded ones and every other defective "
-            "training image. Defect patches are about 1.5% of a part's patches, so a plain sample gives the latents of "
-            "rare defect types almost no steps; validation and test figures are on the plain token distribution.\n")
+            f"training image. Defect patches are {(focus or {}).get('main_defect_share', 0.0):.1%} of the recorded training "
+            "patches, so a plain sample gives the latents of rare defect types almost no steps. The step count is the "
+            f"plain one, so each recorded token is seen {float(sc['epochs']) * (1 - chosen['focus_rows_per_batch'] / sc['batch_tokens']):.1f} "
+            "times instead; validation and test figures are on the plain token distribution.\n")
     has_purity = any("mean_best_purity" in c for c in selection["candidates"])
     add("| SAE | k | width | val FVU | val L0 | dead | dense (>10%) | cosine | mean best-latent AP (val) | eligible |"
         + (" mean best purity (val) |" if has_purity else ""))

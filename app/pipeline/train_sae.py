@@ -136,6 +136,8 @@ class BatchPlan:
     """
 
     def __init__(self, n_main: int, n_focus: int, cfg: SAETrainConfig) -> None:
+        if not 0.0 <= cfg.focus_share < 1.0:
+            raise ValueError(f"focus_share must be in [0, 1), not {cfg.focus_share}")
         self.n_focus_rows = int(round(cfg.focus_share * cfg.batch_tokens)) if n_focus > 0 else 0
         self.n_main_rows = cfg.batch_tokens - self.n_focus_rows
         self._rng = np.random.default_rng(cfg.seed)
