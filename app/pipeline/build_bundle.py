@@ -196,6 +196,7 @@ def build_bundle(
             record_activations(runner, ds, recs, prep, grid, acts_dir, vit_sha256=vit_sha, layer=vit.hooked_layer, progress=progress)
     rec = open_recording(acts_dir, vit_sha256=vit_sha, layer=vit.hooked_layer)
     train_ids, val_ids, test_ids = rec.split_ids("train"), rec.split_ids("val"), rec.split_ids("test")
+    defect_label_NP = rec.defect_label_NP()
 
     # 4b. the defect focus: the other defective training images, whose defect patches the SAEs see more often
     # (with MVTec AD's own layout these are the half of test/<defect> the scanner lends to training)
@@ -218,7 +219,7 @@ def build_bundle(
             extra = open_recording(extra_dir, vit_sha256=vit_sha, layer=vit.hooked_layer)
             sources.append((extra, extra.split_ids("train")))
         focus_tokens, focus_info = defect_patch_tokens(sources)
-        focus_info["main_defect_share"] = float((rec.defect_label_NP()[train_ids] > 0).mean()) if train_ids else 0.0
+        focus_info["main_defect_share"] = float((defect_label_NP[train_ids] > 0).mean()) if train_ids else 0.0
         if not len(focus_tokens):
             focus_tokens = None
 
@@ -240,7 +241,7 @@ def build_bundle(
     pareto_plot(grid_res.variants, work / "pareto.png", chosen=chosen["name"])
     test_tokens = rec.tokens_for(test_ids)
     test_sae_metrics = evaluate_sae(sae_cfg, sae_w, test_tokens)
-    on_defect = rec.defect_label_NP()[test_ids].reshape(-1) > 0
+    on_defect = defect_label_NP[test_ids].reshape(-1) > 0
     if on_defect.any():
         m = evaluate_sae(sae_cfg, sae_w, test_tokens[on_defect])
         test_sae_metrics.update(defect_patch_fvu=m["fvu"], defect_patch_cosine=m["mean_cosine"], defect_patch_tokens=int(on_defect.sum()))

@@ -141,24 +141,31 @@ class BatchPlan:
         self.n_focus_rows = int(round(cfg.focus_share * cfg.batch_tokens)) if n_focus > 0 else 0
         self.n_main_rows = cfg.batch_tokens - self.n_focus_rows
         self._rng = np.random.default_rng(cfg.seed)
-        self._pools = {"main": [n_main, self._rng.permutation(n_main), 0], "focus": [n_focus, self._rng.permutation(n_focus), 0]}
-
-    def _take(self, pool: str, m: int) -> np.ndarray:
-        st = self._pools[pool]
-        if m == 0 or st[0] == 0:
-            return np.zeros(0, np.int64)
-        if st[0] < m:  # whole walks, then a part of a fresh one
-            laps = [self._rng.permutation(st[0]) for _ in range(m // st[0])]
-            return np.sort(np.concatenate([*laps, self._rng.permutation(st[0])[: m % st[0]]]))
-        if st[2] + m > st[0]:
-            st[1], st[2] = self._rng.permutation(st[0]), 0
-        out = np.sort(st[1][st[2] : st[2] + m])
-        st[2] += m
-        return out
+        self._main, self._focus = _Walk(n_main, self._rng), _Walk(n_focus, self._rng)
 
     def next(self, rank: int = 0, world: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """(main rows, focus rows) of the next step, this rank's slice."""
-        return self._take("main", self.n_main_rows)[rank::world], self._take("focus", self.n_focus_rows)[rank::world]
+        return self._main.take(self.n_main_rows)[rank::world], self._focus.take(self.n_focus_rows)[rank::world]
+
+
+class _Walk:
+    """Sorted row indices from seeded permutations of ``n`` rows, a fresh one when one runs out."""
+
+    def __init__(self, n: int, rng: np.random.Generator) -> None:
+        self.n, self._rng = n, rng
+        self._order, self._pos = rng.permutation(n), 0
+
+    def take(self, m: int) -> np.ndarray:
+        if m == 0 or self.n == 0:
+            return np.zeros(0, np.int64)
+        if self.n < m:  # whole walks, then a part of a fresh one
+            laps = [self._rng.permutation(self.n) for _ in range(m // self.n)]
+            return np.sort(np.concatenate([*laps, self._rng.permutation(self.n)[: m % self.n]]))
+        if self._pos + m > self.n:
+            self._order, self._pos = self._rng.permutation(self.n), 0
+        out = np.sort(self._order[self._pos : self._pos + m])
+        self._pos += m
+        return out
 
 
 @dataclass
