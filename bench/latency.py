@@ -93,7 +93,7 @@ def main() -> int:
                 rows.append((name, f"intervene {n} latents, {label} mask", *timed(lambda e=edits, m=mask: s.intervene(m, e), args.runs)))
     floor_ms = suffix_flops(cfg, s.bundle.manifest.hooked_layer) / (gflops * 1e9) * 1e3
     print(f"Machine: {platform.processor() or platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}")
-    print(f"Bundle: {s.bundle.name} {s.bundle.manifest.version} (input {cfg.img_size}, D {cfg.embed_dim}, depth {cfg.depth}, "
+    print(f"Bundle: {s.bundle.name} {s.bundle.manifest.version} (input {cfg.input_hw[0]}×{cfg.input_hw[1]}, D {cfg.embed_dim}, depth {cfg.depth}, "
           f"layer {s.bundle.manifest.hooked_layer}, {s.width} latents)")
     print(f"Matmul rate (torch fp32 512x512, same run): {gflops:.1f} GFLOP/s; suffix = {suffix_flops(cfg, s.bundle.manifest.hooked_layer) / 1e6:.1f} MFLOP "
           f"-> floor {floor_ms:.2f} ms\n")

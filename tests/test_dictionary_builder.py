@@ -59,7 +59,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     _write_dataset(tmp / "data")
     ds = scan_dataset(tmp / "data", val_fraction=0.0)
     m = bundle.manifest
-    grid = PatchGrid(m.vit.img_size // m.vit.patch_size, m.vit.img_size // m.vit.patch_size)
+    grid = PatchGrid.of(m.vit)
     runner = open_backend(bundle, "onnx")
     record_activations(runner, ds, list(ds.records), m.preprocess, grid, tmp / "rec", vit_sha256="0" * 64,
                        layer=m.hooked_layer, batch=4, progress=False)

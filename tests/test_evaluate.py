@@ -138,7 +138,7 @@ def test_evaluate_end_to_end(tiny_dataset: Path, bundle, torch_backend, tmp_path
 
     ds = scan_dataset(tiny_dataset, val_fraction=0.4, seed=0)
     m = bundle.manifest
-    grid = PatchGrid(*m.vit.grid_size)
+    grid = PatchGrid.of(m.vit)
     out = tmp_path / "eval"
     metrics = evaluate(torch_backend, ds, m.preprocess, grid, out, class_names=m.classes, workers=1)
     for f in ("metrics.json", "confusion.png", "scores.csv"):

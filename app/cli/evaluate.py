@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
                            on_notice=lambda text: print(f"notice: {text}", file=sys.stderr))
     m = bundle.manifest
     metrics = evaluate(
-        backend, dataset, m.preprocess, PatchGrid(*m.vit.grid_size), out, threshold=args.threshold,
+        backend, dataset, m.preprocess, PatchGrid.of(m.vit), out, threshold=args.threshold,
         class_names=m.classes, batch=args.batch, workers=args.workers, progress=not args.json,
         baseline=not args.no_baseline,
     )

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         prep = TrainConfig(img_size=tc["img_size"], mean=tuple(tc["mean"]), std=tuple(tc["std"])).preprocessing()
         sha = sha256_file(Path(args.vit_run) / "vit.safetensors")
     recs = pick_records(ds, args.train_images, args.val_images, args.test_images, args.seed)
-    record_activations(runner, ds, recs, prep, PatchGrid(*cfg.grid_size), Path(args.out), vit_sha256=sha, layer=layer,
+    record_activations(runner, ds, recs, prep, PatchGrid.of(cfg), Path(args.out), vit_sha256=sha, layer=layer,
                        progress=not args.no_progress, world=world)
     finish(world)
     if world.is_main:

@@ -87,8 +87,8 @@ class Manifest:
             raise InspectorError("bad_manifest", f"bundle.json: {len(classes)} class names but the ViT has {m.vit.num_classes} outputs")
         if not 0 <= m.hooked_layer < m.vit.depth - 1:
             raise InspectorError("bad_manifest", f"hooked layer {m.hooked_layer} is not inside the ViT's {m.vit.depth} blocks")
-        if tuple(m.preprocess.input_size) != (m.vit.img_size, m.vit.img_size):
-            raise InspectorError("bad_manifest", "preprocessing input size differs from the ViT's image size")
+        if tuple(m.preprocess.input_size) != m.vit.input_hw or m.preprocess.channels != m.vit.in_chans:
+            raise InspectorError("bad_manifest", "preprocessing input size or channel count differs from the ViT's")
         if not 0.0 <= m.threshold <= 1.0:
             raise InspectorError("bad_manifest", f"threshold {m.threshold} is outside 0..1")
         for role in REQUIRED_FILES:

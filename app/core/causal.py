@@ -81,17 +81,18 @@ def percentile_vs(value: float, pool: np.ndarray) -> float:
 
 
 def build_rank1_tokens(tokens_TD: np.ndarray, coeff_BP: np.ndarray, dirs_BD: np.ndarray) -> np.ndarray:
-    """[B, 1+P, D]: tokens with patch p of variant b moved by coeff[b, p] · dirs[b]; CLS untouched.
+    """[B, T, D]: tokens with patch p of variant b moved by coeff[b, p] · dirs[b]; CLS and registers untouched.
 
     One vectorised step for the whole batch (the per-edit Python path costs ~10× more)."""
     b = coeff_BP.shape[0]
+    n_pre = tokens_TD.shape[0] - coeff_BP.shape[1]
     out = np.empty((b, *tokens_TD.shape), np.float32)
     if b == 0:
         return out
-    patches = out[:, 1:]
+    patches = out[:, n_pre:]
     np.multiply(coeff_BP.astype(np.float32, copy=False)[:, :, None], dirs_BD.astype(np.float32, copy=False)[:, None, :], out=patches)
-    patches += tokens_TD[None, 1:]
-    out[:, 0] = tokens_TD[0]
+    patches += tokens_TD[None, n_pre:]
+    out[:, :n_pre] = tokens_TD[:n_pre]
     return out
 
 

@@ -21,21 +21,25 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 class Outputs:
     score: float  # 1 - p(ok): the raw defect score, never thresholded here
     class_probs: np.ndarray  # [C]
-    patch_map: np.ndarray  # [grid_h, grid_w], sigmoid of the patch head, 0..1
+    # [grid_h, grid_w], sigmoid of the patch head, 0..1; None for a model without a patch head,
+    # whose map is measured instead (``InspectionSession.evidence_map``)
+    patch_map: np.ndarray | None
     class_logits: np.ndarray  # [C]
-    patch_logits: np.ndarray  # [P]
+    patch_logits: np.ndarray | None  # [P]
 
     @staticmethod
-    def from_logits(class_logits_BC: np.ndarray, patch_logits_BP: np.ndarray, grid_hw: tuple[int, int]) -> list[Outputs]:
+    def from_logits(
+        class_logits_BC: np.ndarray, patch_logits_BP: np.ndarray | None, grid_hw: tuple[int, int]
+    ) -> list[Outputs]:
         probs = softmax(class_logits_BC)
-        maps = sigmoid(patch_logits_BP).reshape(-1, *grid_hw)
+        maps = None if patch_logits_BP is None else sigmoid(patch_logits_BP).reshape(-1, *grid_hw)
         return [
             Outputs(
                 score=float(1.0 - probs[i, 0]),
                 class_probs=probs[i],
-                patch_map=maps[i],
+                patch_map=None if maps is None else maps[i],
                 class_logits=class_logits_BC[i],
-                patch_logits=patch_logits_BP[i],
+                patch_logits=None if patch_logits_BP is None else patch_logits_BP[i],
             )
             for i in range(class_logits_BC.shape[0])
         ]
@@ -46,7 +50,7 @@ class Analysis:
     """Everything computed once per image; edits only re-run the suffix from here."""
 
     image_hw: tuple[int, int]
-    tokens_TD: np.ndarray  # [1+P, D] residual stream after blocks[L]
+    tokens_TD: np.ndarray  # [T, D] residual stream after blocks[L] (prefix tokens, then the P patches)
     codes_PS: np.ndarray  # [P, S] SAE codes of the patch tokens
     recon_PD: np.ndarray  # [P, D] SAE reconstruction of the patch tokens
     baseline: Outputs

@@ -29,7 +29,7 @@ class InspectionSession:
         self.bundle = bundle
         self.backend = backend
         cfg = bundle.manifest.vit
-        self.grid = PatchGrid(*cfg.grid_size)
+        self.grid = PatchGrid.of(cfg)
         self.analysis: Analysis | None = None
         self.image_HWC: np.ndarray | None = None
         self.last_timings_ms: dict[str, float] = {}
@@ -102,12 +102,12 @@ class InspectionSession:
         return mask_to_patch_weights(mask.astype(np.float32) / max(float(np.max(mask)), 1.0), self.grid)
 
     def edited_tokens(self, m_P: np.ndarray, edits: Sequence[LatentEdit], recon_only: bool = False) -> np.ndarray:
-        """tokens [1+P, D] after the edits; CLS is never touched."""
+        """tokens [T, D] after the edits; CLS and register tokens are never touched."""
         a = self._require()
         validate_edits(edits, self.width)
         w = self.bundle.sae_weights
         tokens = a.tokens_TD.copy()
-        patches = tokens[1:]
+        patches = tokens[self.grid.num_prefix_tokens :]
         if recon_only:
             # drop the error term in the region: x' = x + m * (decode(z') - x)
             recon = a.recon_PD + token_delta(a.codes_PS, w.W_dec, np.ones_like(m_P), edits, self.reference())

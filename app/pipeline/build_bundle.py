@@ -103,7 +103,7 @@ def _load_external_vit(weights: Path, config: Path) -> tuple[VisionTransformer, 
         state = load_file(str(weights))
     except (OSError, SafetensorError) as exc:
         raise InspectorError("vit_weights", f"cannot read ViT weights {weights}: {exc}") from exc
-    prep = Preprocessing.from_json(info["preprocess"]) if "preprocess" in info else Preprocessing(input_size=(vcfg.img_size, vcfg.img_size))
+    prep = Preprocessing.from_json(info["preprocess"]) if "preprocess" in info else Preprocessing(input_size=vcfg.input_hw)
     return build_vit(vcfg, layer, state), prep, classes
 
 
@@ -173,7 +173,7 @@ def build_bundle(
         ctx.record("ViT training", train_info["state"]["elapsed_s"])
     vit = vit.float().eval()
     cfg = vit.cfg
-    grid = PatchGrid(*cfg.grid_size)
+    grid = PatchGrid.of(cfg)
     runner = TorchModelRunner(vit)
     vit_sha = sha256_file(vit_dir / "vit.safetensors")
 

@@ -51,7 +51,7 @@ def downstream_fidelity(  # noqa: ANN001
         exact_err = max(exact_err, abs(same.score - a.baseline.score))
         recon = s.edited_tokens(np.ones(s.grid.num_patches, np.float32), [], recon_only=True)
         ablated = a.tokens_TD.copy()
-        ablated[1:] = mean_tok
+        ablated[s.grid.num_prefix_tokens :] = mean_tok
         o_recon, o_mean = s.run_token_batch([recon, ablated])
         mask = load_mask(r.mask_path, img.shape[:2]) if r.mask_path is not None else np.zeros(img.shape[:2], bool)
         for key, o in (("model", a.baseline), ("recon_only", o_recon), ("mean_ablation", o_mean)):
@@ -63,7 +63,7 @@ def downstream_fidelity(  # noqa: ANN001
         codes.append(sp.csr_matrix(a.codes_PS))
         head.append(a.baseline.patch_map.reshape(-1))
         if probe is not None:
-            logits_PC = a.tokens_TD[1:].astype(np.float64) @ probe[0].T.astype(np.float64) + probe[1]
+            logits_PC = s.grid.patch_tokens(a.tokens_TD).astype(np.float64) @ probe[0].T.astype(np.float64) + probe[1]
             probe_probs.append(softmax(logits_PC))
         cover = mask_to_patch_weights(mask, s.grid)
         patch_type.append(np.where(cover >= LABEL_MIN_COVER, r.label, "ok") if r.label != "good" else np.full(cover.shape, "ok"))

@@ -21,7 +21,7 @@ def export_split(vit: VisionTransformer, out_dir: Path) -> tuple[Path, Path]:
     """
     vit = vit.float().eval()
     cfg = vit.cfg
-    pixels = torch.randn(2, 3, cfg.img_size, cfg.img_size)
+    pixels = torch.randn(2, cfg.in_chans, *cfg.input_hw)
     with torch.no_grad():
         tokens = vit.prefix(pixels)
     prefix_path, suffix_path = out_dir / "prefix.onnx", out_dir / "suffix.onnx"

@@ -45,15 +45,24 @@ def render_model_card(
     add("")
 
     add("## The ViT\n")
-    add(f"- Input {cfg.img_size} px (stretch resize, ImageNet mean/std), patch {cfg.patch_size} → a {cfg.grid_size[0]}×{cfg.grid_size[1]} grid "
-        f"({cfg.num_patches} patch tokens + CLS); width {cfg.embed_dim}, depth {cfg.depth}, {cfg.num_heads} heads, MLP ×{cfg.mlp_ratio:g}.")
+    add(f"- Architecture: {cfg.describe()} → a {cfg.grid_size[0]}×{cfg.grid_size[1]} grid ({cfg.num_patches} patch tokens"
+        f"{' + ' + str(cfg.num_prefix_tokens) + ' prefix token(s)' if cfg.num_prefix_tokens else ''}).")
+    add(f"- Preprocessing: {prep.describe()}.")
     if cfg.stem == "conv":
         add(f"- Stem: {len(cfg.stem_channels)} stride-2 3×3 conv+BN+ReLU layers ({', '.join(map(str, cfg.stem_channels))} channels) "
             f"then a {cfg.patch_size // 2 ** len(cfg.stem_channels)}×{cfg.patch_size // 2 ** len(cfg.stem_channels)} patchify "
             "(`patch_embed.stem.*`, `patch_embed.proj`). A plain 16×16 patchify trains far slower from scratch (the issue's measurement: "
             "image AUROC 0.83 after 22 min); the trunk is a standard timm-named ViT and both backends run the stem.")
-    add(f"- Heads: `head` on the final-norm CLS token ({len(dataset.classes)} classes, `ok` first); `patch_head` gives one defect logit per patch. "
-        "Score = 1 − p(ok); patch map = sigmoid(patch logits).")
+    if cfg.score_head == "patch_max":
+        add(f"- Heads: `patch_head` gives one defect logit per patch and `patch_type_head` {cfg.num_defect_types} type logits per patch. "
+            "The verdict is computed from the patch evidence by construction: score = 1 − p(ok) = the largest per-patch defect "
+            "probability, i.e. the defect map's peak, so a rejected part's map always reaches the threshold where the evidence is; "
+            "the type is `patch_type_head` pooled over the patches with softmax(patch logits) weights.")
+    else:
+        pooled = "the final-norm CLS token" if cfg.global_pool == "token" else "the mean patch token" + (" after `fc_norm`" if cfg.fc_norm else "")
+        add(f"- Heads: `head` on {pooled} ({len(dataset.classes)} classes, `ok` first)"
+            + ("; `patch_head` gives one defect logit per patch. Score = 1 − p(ok); patch map = sigmoid(patch logits)." if cfg.patch_head
+               else "; no patch head: the defect map is the measured evidence map (the score's change when a patch's token is replaced by the mean good-part token)."))
     add(f"- Hooked layer for the SAE: residual stream after `blocks[{vit.hooked_layer}]` (0-based).")
     tc = train_info.get("config") if isinstance(train_info, dict) else None
     if tc:

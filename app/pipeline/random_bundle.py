@@ -40,7 +40,7 @@ def random_dictionary(vit, sae_cfg: SAEConfig, sae_w: SAEWeights, rng: np.random
     """Statistics measured on random images, so p99 and frequency are real for this bundle."""
     cfg = vit.cfg
     with torch.no_grad():
-        tokens = vit.prefix(torch.randn(16, 3, cfg.img_size, cfg.img_size)).numpy()
+        tokens = vit.prefix(torch.randn(16, cfg.in_chans, *cfg.input_hw)).numpy()
     z = encode(sae_w, sae_cfg, tokens[:, 1:].reshape(-1, cfg.embed_dim))  # [N*P, S]
     s, n_top, n_rand, c = sae_cfg.width, 4, 2, 8
     pos = np.where(z > 0, z, np.nan)
@@ -98,6 +98,6 @@ def make_random_bundle(
     return write_bundle(
         Path(out_dir), name="random-test", version=f"0.0.{seed}",
         classes=TEST_CLASSES if cfg.num_classes == len(TEST_CLASSES) else ("ok", *(f"defect{i}" for i in range(1, cfg.num_classes))), threshold=0.5, vit=vit,
-        preprocess=Preprocessing(input_size=(cfg.img_size, cfg.img_size)), sae_cfg=sae_cfg, sae_weights=sae_w,
+        preprocess=Preprocessing(input_size=cfg.input_hw), sae_cfg=sae_cfg, sae_weights=sae_w,
         dictionary=dictionary, model_card="# Random test bundle\n\nUntrained; for tests only.\n",
     )

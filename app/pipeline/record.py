@@ -90,7 +90,7 @@ def record_activations(
                 cover[start + j] = mask_to_patch_weights(load_mask(rec.mask_path, im.shape[:2]), grid)
             surf[start + j] = _surface_cover(rec, elements, grid, im.shape[:2])
         pixels = np.concatenate([preprocess_batch(im[None], prep) for im in imgs])
-        tokens = runner.prefix(pixels)[:, 1:]  # patch tokens only
+        tokens = runner.prefix(pixels)[:, grid.num_prefix_tokens :]  # patch tokens only
         if acts is None:
             d_model = tokens.shape[-1]
             acts = np.memmap(shard, np.float16, "w+", shape=(len(mine) * n_p, d_model))

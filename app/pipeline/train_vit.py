@@ -60,6 +60,20 @@ class TrainConfig:
     refine_warmup_samples: int = 3_000
     refine_defect_fraction: float = 0.8  # share of defective images in each refine batch
     refine_probe_weight: float = 2.0
+    # The verdict's head (``ViTConfig.score_head``). ``patch_max`` (product presets): the score is the
+    # defect map's peak by construction, trained with binary patch targets, a BCE on the peak logit
+    # (which makes every good patch of a good part a negative of the image verdict) and type losses.
+    score_head: str = "class"
+    defect_min_cover: float = 0.02  # patch_max: a patch is a defect patch from this coverage; (0, this) is ignored
+    image_loss_weight: float = 1.0
+    type_loss_weight: float = 1.0
+    # Crop training (patch_max only): the first ``crop_samples`` samples are crops of
+    # ``crop_patches``² patches with their sub-grid of the position embedding (a 8×8 crop of a 14×14
+    # grid costs about a third of a full image); a defective image's crop holds its defect with
+    # probability ``crop_on_defect``. The rest of the run is on full images.
+    crop_patches: int = 0
+    crop_samples: int = 0
+    crop_on_defect: float = 0.8
     bf16: bool = True
     seed: int = 0
     eval_every_samples: int = 25_000
@@ -73,7 +87,7 @@ class TrainConfig:
         return ViTConfig(
             img_size=self.img_size, patch_size=self.patch_size, embed_dim=self.embed_dim, depth=self.depth,
             num_heads=self.num_heads, num_classes=num_classes, stem=self.stem,  # type: ignore[arg-type]
-            stem_channels=self.stem_channels if self.stem == "conv" else (),
+            stem_channels=self.stem_channels if self.stem == "conv" else (), score_head=self.score_head,  # type: ignore[arg-type]
         )
 
     def preprocessing(self) -> Preprocessing:
@@ -88,6 +102,9 @@ class TrainConfig:
 
     def probe_weight(self, samples: int) -> float:
         return self.refine_probe_weight if self.refining(samples) else self.hooked_probe_weight
+
+    def cropping(self, samples: int) -> bool:
+        return self.score_head == "patch_max" and self.crop_patches > 0 and samples < self.crop_samples
 
 
 @dataclass
@@ -164,10 +181,64 @@ class _ProbedViT(torch.nn.Module):
         self.vit = vit
         self.probe = torch.nn.Linear(vit.cfg.embed_dim, num_classes)
 
-    def forward(self, pixels_BCHW: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        tokens_BTD = self.vit.prefix(pixels_BCHW)
-        class_logits_BC, patch_logits_BP = self.vit.suffix(tokens_BTD)
-        return class_logits_BC, patch_logits_BP, self.probe(tokens_BTD[:, 1:])
+    def forward(self, pixels_BCHW: torch.Tensor, grid_offset_B2: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+        """class logits [B, C], patch logits [B, P], patch type logits [B, P, T] (patch_max), probe logits [B, P, C]."""
+        tokens_BTD = self.vit.prefix(pixels_BCHW, grid_offset_B2)
+        x = self.vit.trunk_suffix(tokens_BTD)
+        patch_BP, types_BPT = self.vit.patch_outputs(x)
+        out = {"class": self.vit.class_logits(x, patch_BP, types_BPT), "patch": patch_BP,
+               "probe": self.probe(tokens_BTD[:, self.vit.num_prefix_tokens :])}
+        if types_BPT is not None:
+            out["types"] = types_BPT
+        return out
+
+
+def crop_batch(
+    x_NHWC: torch.Tensor, cover_NGG: torch.Tensor, labels_N: torch.Tensor, crop: int, patch: int, on_defect: float,
+    rng: np.random.Generator,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Per-image crops of ``crop``² patches: (pixels [N, c, c, 3], cover [N, crop, crop], offsets [N, 2]).
+
+    A defective image's crop is placed to hold its most-covered patch with probability ``on_defect``
+    (a uniform crop of a 14×14 grid misses a small defect two times in three)."""
+    n, g = cover_NGG.shape[0], cover_NGG.shape[1]
+    span = g - crop
+    offs = rng.integers(0, span + 1, size=(n, 2))
+    for i in range(n):
+        if labels_N[i] > 0 and rng.random() < on_defect:
+            flat = int(torch.argmax(cover_NGG[i]).item())
+            r, c = divmod(flat, g)
+            offs[i, 0] = rng.integers(max(0, r - crop + 1), min(span, r) + 1)
+            offs[i, 1] = rng.integers(max(0, c - crop + 1), min(span, c) + 1)
+    px = crop * patch
+    xs = torch.stack([x_NHWC[i, o[0] * patch : o[0] * patch + px, o[1] * patch : o[1] * patch + px] for i, o in enumerate(offs)])
+    cs = torch.stack([cover_NGG[i, o[0] : o[0] + crop, o[1] : o[1] + crop] for i, o in enumerate(offs)])
+    return xs, cs, torch.from_numpy(offs)
+
+
+def patch_max_loss(
+    out: dict[str, torch.Tensor], cover_BP: torch.Tensor, labels_B: torch.Tensor, cfg: TrainConfig
+) -> tuple[torch.Tensor, dict[str, float]]:
+    """Losses of the ``patch_max`` head: binary patch BCE (defect patches weighted), BCE on the peak
+    patch logit against the image's (or crop's) label, and per-patch plus pooled type cross-entropy."""
+    is_def = cover_BP >= cfg.defect_min_cover
+    ignore = (cover_BP > 0) & ~is_def
+    weight = torch.where(is_def, cfg.defect_patch_weight, 1.0) * (~ignore).float()
+    patch_BP = out["patch"]
+    loss_p = (F.binary_cross_entropy_with_logits(patch_BP, is_def.float(), reduction="none") * weight).sum() / weight.sum()
+    img_def = is_def.any(dim=1)
+    loss_i = F.binary_cross_entropy_with_logits(patch_BP.max(dim=1).values, img_def.float())
+    types_BPT = out["types"]
+    type_t = (labels_B - 1).clamp(min=0)[:, None].expand_as(cover_BP)
+    sel = is_def & (labels_B[:, None] > 0)
+    loss_t = F.cross_entropy(types_BPT[sel], type_t[sel]) if sel.any() else patch_BP.sum() * 0
+    has = img_def & (labels_B > 0)
+    if has.any():
+        w_BP = torch.softmax(patch_BP[has], dim=1)
+        pooled = (w_BP.unsqueeze(-1) * types_BPT[has]).sum(dim=1)
+        loss_t = loss_t + F.cross_entropy(pooled, labels_B[has] - 1)
+    loss = cfg.patch_loss_weight * loss_p + cfg.image_loss_weight * loss_i + cfg.type_loss_weight * loss_t
+    return loss, {"patch": loss_p.item(), "image": loss_i.item(), "type": loss_t.item()}
 
 
 def probe_targets(cover_BP: torch.Tensor, labels_B: torch.Tensor, min_cover: float) -> torch.Tensor:
@@ -305,16 +376,25 @@ def train_vit(
             probe_w = cfg.probe_weight(state.samples_seen)
             xb, cb = _augment(torch.from_numpy(np.asarray(images[idx])), cover[idx], rng)
             yb = labels[idx]
+            offsets = None
+            if cfg.cropping(state.samples_seen):
+                xb, cb, offsets = crop_batch(xb, cb, yb, cfg.crop_patches, cfg.patch_size, cfg.crop_on_defect, rng)
             for g in opt.param_groups:
                 g["lr"] = lr_at(cfg, state.samples_seen)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-                cl, pl, probe_BPC = model(_to_pixels(xb, cfg))
-            cl, pl, probe_BPC = cl.float(), pl.float(), probe_BPC.float()
+                out = model(_to_pixels(xb, cfg), offsets)
+            out = {k: v.float() for k, v in out.items()}
+            probe_BPC = out["probe"]
             target = cb.reshape(len(idx), -1)
-            weight = 1.0 + (cfg.defect_patch_weight - 1.0) * (target > 0).float()
-            loss_c = F.cross_entropy(cl, yb)
-            loss_p = F.binary_cross_entropy_with_logits(pl, target, weight=weight)
-            loss = loss_c + cfg.patch_loss_weight * loss_p
+            if cfg.score_head == "patch_max":
+                loss, parts = patch_max_loss(out, target, yb, cfg)
+                lc, lp = parts["image"] + parts["type"], parts["patch"]
+            else:
+                weight = 1.0 + (cfg.defect_patch_weight - 1.0) * (target > 0).float()
+                loss_c = F.cross_entropy(out["class"], yb)
+                loss_p = F.binary_cross_entropy_with_logits(out["patch"], target, weight=weight)
+                loss = loss_c + cfg.patch_loss_weight * loss_p
+                lc, lp = loss_c.item(), loss_p.item()
             if probe_w > 0:
                 pt_BP = probe_targets(target, yb, cfg.probe_min_cover)
                 loss_h = F.cross_entropy(probe_BPC.reshape(-1, probe_BPC.shape[-1]), pt_BP.reshape(-1), weight=class_weight_C, ignore_index=-100)
@@ -326,7 +406,6 @@ def train_vit(
             state.step += 1
             state.samples_seen += len(idx)
             state.elapsed_s = elapsed0 + time.time() - t_start
-            lc, lp = loss_c.item(), loss_p.item()
             lh = loss_h.item() if probe_w > 0 else float("nan")
             if state.step % 10 == 0:
                 state.losses.append((state.samples_seen, lc, lp, lh))

@@ -22,9 +22,9 @@ class Backend(Protocol):
     info: BackendInfo
 
     def prefix(self, pixels_BCHW: np.ndarray) -> np.ndarray:
-        """float32 pixels [B, 3, H, W] -> tokens [B, 1+P, D] after blocks[L]."""
+        """float32 pixels [B, C, H, W] -> tokens [B, T, D] after blocks[L] (T = prefix tokens + P)."""
         ...
 
-    def suffix(self, tokens_BTD: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """tokens [B, 1+P, D] -> (class_logits [B, C], patch_logits [B, P])."""
+    def suffix(self, tokens_BTD: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """tokens [B, T, D] -> (class_logits [B, C], patch_logits [B, P], or None for a model without a patch head)."""
         ...

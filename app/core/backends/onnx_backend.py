@@ -39,6 +39,6 @@ class OnnxBackend:
     def prefix(self, pixels_BCHW: np.ndarray) -> np.ndarray:
         return self._prefix.run(None, {"pixels": np.ascontiguousarray(pixels_BCHW, np.float32)})[0]
 
-    def suffix(self, tokens_BTD: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def suffix(self, tokens_BTD: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         out = dict(zip(self._suffix_outputs, self._suffix.run(None, {"tokens": np.ascontiguousarray(tokens_BTD, np.float32)})))
-        return out["class_logits"], out["patch_logits"]
+        return out["class_logits"], out.get("patch_logits")

@@ -98,7 +98,7 @@ class FallbackBackend:
     def prefix(self, pixels_BCHW: np.ndarray) -> np.ndarray:
         return self._call("prefix", pixels_BCHW)
 
-    def suffix(self, tokens_BTD: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def suffix(self, tokens_BTD: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         return self._call("suffix", tokens_BTD)
 
 
@@ -125,7 +125,7 @@ def open_backend(
     if cuda_available():
         return FallbackBackend(bundle, [("torch", "cuda:0"), ("onnx", "auto"), ("torch", "cpu")], on_notice)
     cfg = bundle.manifest.vit
-    probe = np.zeros((1, 1 + cfg.num_patches, cfg.embed_dim), np.float32)
+    probe = np.zeros((1, cfg.num_tokens, cfg.embed_dim), np.float32)
     candidates: list[tuple[float, str, Backend]] = []
     notices: list[str] = []
     for kind in (["torch"] if torch_available() else []) + ["onnx"]:

@@ -53,17 +53,17 @@ class TorchBackend:
             x = torch.from_numpy(np.ascontiguousarray(pixels_BCHW, np.float32)).to(self.device)
             return self.model.prefix(x).float().cpu().numpy()
 
-    def suffix(self, tokens_BTD: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def suffix(self, tokens_BTD: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         torch = self._torch
         with torch.inference_mode():
             t = torch.from_numpy(np.ascontiguousarray(tokens_BTD, np.float32)).to(self.device)
             cls, patch = self.model.suffix(t)
-            return cls.float().cpu().numpy(), patch.float().cpu().numpy()
+            return cls.float().cpu().numpy(), None if patch is None else patch.float().cpu().numpy()
 
-    def full(self, pixels_BCHW: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def full(self, pixels_BCHW: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """The unsplit model, for exactness checks."""
         torch = self._torch
         with torch.inference_mode():
             x = torch.from_numpy(np.ascontiguousarray(pixels_BCHW, np.float32)).to(self.device)
             cls, patch = self.model(x)
-            return cls.float().cpu().numpy(), patch.float().cpu().numpy()
+            return cls.float().cpu().numpy(), None if patch is None else patch.float().cpu().numpy()
