@@ -204,12 +204,16 @@ def _check_vit_header(path: Path, m: Manifest) -> None:
             shapes = {k: tuple(f.get_slice(k).get_shape()) for k in ("pos_embed", "head.weight") if k in keys}
     except (SafetensorError, OSError, ValueError) as exc:
         raise InspectorError("bad_file", f"{path.name}: not a readable safetensors file ({exc})") from exc
-    need = {"cls_token", "pos_embed", "patch_embed.proj.weight", "norm.weight", "head.weight", "patch_head.weight"}
-    need |= {f"blocks.{m.vit.depth - 1}.mlp.fc2.weight"}
+    v = m.vit  # which tensors exist follows the configuration (timm: no CLS, fc_norm, no patch head, ...)
+    need = {"pos_embed", "patch_embed.proj.weight", f"blocks.{v.depth - 1}.mlp.fc2.weight"}
+    need |= {"cls_token"} if v.class_token else set()
+    need |= {"fc_norm.weight"} if v.fc_norm else {"norm.weight"}
+    need |= {"head.weight"} if v.score_head == "class" else {"patch_type_head.weight"}
+    need |= {"patch_head.weight"} if v.patch_head else set()
     if missing := need - keys:
         raise InspectorError("bad_file", f"{path.name} lacks ViT tensors {sorted(missing)}")
-    d, p = m.vit.embed_dim, m.vit.num_patches
-    if shapes.get("pos_embed") != (1, 1 + p, d) or shapes.get("head.weight") != (m.vit.num_classes, d):
+    d = v.embed_dim
+    if shapes.get("pos_embed") != (1, v.pos_embed_len, d) or shapes.get("head.weight", (v.num_classes, d)) != (v.num_classes, d):
         raise InspectorError("bad_file", f"{path.name}: tensor shapes do not match the manifest's ViT configuration")
 
 

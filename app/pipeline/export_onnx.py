@@ -31,10 +31,11 @@ def export_split(vit: VisionTransformer, out_dir: Path) -> tuple[Path, Path]:
             PrefixModule(vit).eval(), (pixels,), str(prefix_path), input_names=["pixels"], output_names=["tokens"],
             dynamic_axes={"pixels": {0: "batch"}, "tokens": {0: "batch"}}, opset_version=OPSET, dynamo=False,
         )
+        # a model without a patch head has one output (the backends read patch_logits as absent)
+        outputs = ["class_logits", "patch_logits"] if vit.patch_head is not None else ["class_logits"]
         torch.onnx.export(
-            SuffixModule(vit).eval(), (tokens,), str(suffix_path), input_names=["tokens"],
-            output_names=["class_logits", "patch_logits"],
-            dynamic_axes={"tokens": {0: "batch"}, "class_logits": {0: "batch"}, "patch_logits": {0: "batch"}},
+            SuffixModule(vit).eval(), (tokens,), str(suffix_path), input_names=["tokens"], output_names=outputs,
+            dynamic_axes={"tokens": {0: "batch"}, **{name: {0: "batch"} for name in outputs}},
             opset_version=OPSET, dynamo=False,
         )
     vit.eval()
