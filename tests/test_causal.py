@@ -19,12 +19,12 @@ from app.core.causal import (
     build_rank1_tokens,
     dose_response,
     inject,
-    matched_random_latents,
     percentile_vs,
     rank_latents,
     specificity,
     specificity_batch,
 )
+from app.core.causal_controls import draw_control_latents, max_statistic_p
 from app.core.edits import LatentEdit
 from app.core.errors import InspectorError
 
@@ -62,15 +62,83 @@ def test_batched_effects_equal_one_at_a_time(session, mask, ranked):
         np.testing.assert_allclose(r.delta_class_probs_C, o.class_probs - base.class_probs, atol=TOL)
         ref = specificity(base.patch_map, o.patch_map, m_P)
         assert abs(r.specificity.inside - ref.inside) < TOL and abs(r.specificity.outside - ref.outside) < TOL
-    for c in ranked.random_latents:
-        o = session.intervene(mask, [LatentEdit(c.latent, "off")])
-        assert abs(c.delta_score - (o.score - base.score)) < TOL
     a = session.analysis
+    act = m_P @ a.codes_PS
+    for c in ranked.random_latents:  # a switch-down by the target's mass, or an injection with its profile
+        if c.mode == "down":
+            edit = LatentEdit(c.latent, "scale", float(1 - act[c.target] / act[c.latent]))
+            o = session.intervene(mask, [edit])
+        else:
+            tokens = a.tokens_TD.copy()
+            tokens[1:] += (m_P * a.codes_PS[:, c.target])[:, None] * session.bundle.sae_weights.W_dec[c.latent][None]
+            o = session.run_token_batch([tokens])[0]
+        assert abs(c.delta_score - (o.score - base.score)) < TOL
     for c in ranked.random_directions:  # rebuild each direction edit by hand, run it alone
         tokens = a.tokens_TD.copy()
         tokens[1:] -= (m_P * a.codes_PS[:, c.latent] * np.linalg.norm(session.bundle.sae_weights.W_dec[c.latent]))[:, None] * c.direction_D[None]
         o = session.run_token_batch([tokens])[0]
         assert abs(c.delta_score - (o.score - base.score)) < TOL
+
+
+def test_controls_are_present_matched_in_mass_and_cover_every_ranked_latent(session, mask, ranked):
+    m_P = session.patch_weights(mask)
+    act = m_P @ session.analysis.codes_PS
+    assert ranked.replicates == 2  # 12 controls per kind over 8 ranked latents: two whole replicates
+    assert len(ranked.random_latents) == len(ranked.random_directions) == 16
+    assert ranked.controls_used()["random_latents"] == 16 == ranked.controls_used()["random_directions"]
+    ids = [r.id for r in sorted(ranked.latents, key=lambda r: -r.activation)]
+    for k, (cl, cd) in enumerate(zip(ranked.random_latents, ranked.random_directions)):
+        assert cl.target == cd.target == ids[k % 8] and cl.replicate == cd.replicate == k // 8
+        assert cl.latent != cl.target
+        assert cl.mass == pytest.approx(act[cl.target], rel=1e-4)  # the same activation mass in the region
+        assert cl.mode == ("down" if act[cl.latent] >= act[cl.target] else "inject")
+    # a ranked latent may serve as another's control: all active latents are ranked in small regions
+    assert {c.latent for c in ranked.random_latents} & {r.id for r in ranked.latents}
+
+
+def test_max_statistic_adjusts_for_the_number_ranked(session, mask, ranked):
+    lat = np.abs(ranked.control_deltas("random_latents")).reshape(ranked.replicates, -1)
+    dirs = np.abs(ranked.control_deltas("random_directions")).reshape(ranked.replicates, -1)
+    for r in ranked.latents:
+        m_lat, m_dir = lat.max(axis=1), dirs.max(axis=1)
+        assert r.p_adjusted_latents == pytest.approx((1 + np.sum(m_lat >= abs(r.delta_score))) / 3)
+        assert r.p_adjusted_directions == pytest.approx((1 + np.sum(m_dir >= abs(r.delta_score))) / 3)
+        assert r.p_adjusted == max(r.p_adjusted_latents, r.p_adjusted_directions)
+        assert not r.significant  # two replicates: p >= 1/3 whatever the effect
+    best = ranked.best
+    assert best.latent == ranked.latents[0].id and best.n == 8 and best.replicates == 2
+    j = ranked.to_json()
+    assert j["statistics"]["correction"] == "max statistic" and j["statistics"]["min_p"] == pytest.approx(1 / 3)
+    assert "2 control replicates" in j["statistics"]["text"] and "8 ranked latents" in j["statistics"]["text"]
+
+
+def test_max_statistic_uses_absolute_effects_and_replicate_maxima():
+    controls = np.array([[0.1, -0.5], [0.2, 0.05], [-0.3, 0.01], [0.0, 0.02]])  # maxima |.|: 0.5, 0.2, 0.3, 0.02
+    p = max_statistic_p(np.array([-0.4, 0.25, 0.6]), controls)
+    np.testing.assert_allclose(p, [2 / 5, 3 / 5, 1 / 5])  # a negative control counts by its size
+
+
+def test_draw_control_latents_tops_up_from_the_dictionary():
+    active = np.zeros(100, bool)
+    active[[3, 7]] = True
+    ref = np.geomspace(0.1, 10, 100)
+    got = draw_control_latents(active, np.array([3]), ref, 400, np.random.default_rng(0), min_pool=5)
+    picks = set(got.latent_RN[:, 0].tolist())
+    assert 3 not in picks and 7 in picks
+    nearest = set(np.argsort(np.abs(np.log(ref) - np.log(ref[3])))[1:5].tolist()) - {7}
+    assert picks == {7} | nearest  # 7 from the image; the rest nearest to latent 3 in reference activation
+    assert got.from_dictionary_RN[got.latent_RN == 7].sum() == 0 and got.from_dictionary_RN[got.latent_RN != 7].all()
+    with pytest.raises(InspectorError, match="control"):
+        draw_control_latents(np.zeros(1, bool), np.array([0]), np.ones(1), 3, np.random.default_rng(0))
+
+
+def test_controls_match_exactly_where_the_image_has_few_active_latents(session):
+    res = rank_latents(session, None, top=64, controls=None, seed=0)  # whole image: every active latent ranked
+    assert res.replicates == 19 and len(res.random_latents) == 19 * len(res.latents) > 0
+    m_P = res.m_P
+    act = m_P @ session.analysis.codes_PS
+    for c in res.random_latents[:50]:
+        assert c.mass == pytest.approx(act[c.target], rel=1e-4)
 
 
 def test_ranking_order_and_fields(session, mask, ranked):
@@ -80,16 +148,19 @@ def test_ranking_order_and_fields(session, mask, ranked):
     effects = [abs(r.delta_score) for r in ranked.latents]
     assert effects == sorted(effects, reverse=True)  # ... sorted by measured effect
     pool = np.abs(ranked.control_deltas())
-    assert pool.size == 24
+    assert pool.size == 32
     for r in ranked.latents:
         assert abs(r.activation - act[r.id]) < 1e-4
         assert r.percentile_vs_control == pytest.approx(percentile_vs(abs(r.delta_score), pool))
         assert r.beats_p95 == (abs(r.delta_score) > np.percentile(pool, 95))
-    for c in ranked.random_latents:  # active in the region, outside the top N
-        assert act[c.latent] > 0 and c.latent not in top8
+    active_image = session.analysis.codes_PS.max(axis=0) > 0
+    for c in ranked.random_latents:  # active somewhere in the image
+        assert active_image[c.latent]
     j = json.loads(json.dumps(ranked.to_json()))
-    assert set(j["latents"][0]) >= {"id", "label", "activation", "delta_score", "percentile_vs_control", "specificity"}
-    assert len(j["controls"]["random_latents"]) == len(j["controls"]["random_directions"]) == 12
+    assert set(j["latents"][0]) >= {"id", "label", "activation", "delta_score", "percentile_vs_control", "specificity",
+                                    "p_adjusted", "significant", "ratio_vs_random_latents"}
+    assert len(j["controls"]["random_latents"]) == len(j["controls"]["random_directions"]) == 16
+    assert j["controls_used"] == {"random_latents": 16, "random_directions": 16, "random_latents_from_dictionary": 0}
     assert {"build", "suffix", "total"} <= set(j["timings_ms"])
 
 
@@ -128,11 +199,11 @@ def test_random_directions_have_the_stated_norms(session, mask, profile):
         assert not delta[0].any()  # CLS untouched
 
 
-def test_whole_image_and_no_candidates(session):
+def test_whole_image_ranks_every_active_latent_and_still_has_controls(session):
     res = rank_latents(session, None, top=64, controls=5, seed=0)  # every active latent is ranked
     assert res.whole_image and res.region_patches == 16
-    assert len(res.latents) == res.active_in_region and not res.random_latents
-    assert len(res.random_directions) == 5
+    assert len(res.latents) == res.active_in_region
+    assert len(res.random_latents) == len(res.random_directions) == len(res.latents)  # one whole replicate
     assert all(np.isnan(r.specificity.outside) and not r.specificity.unspecific for r in res.latents)
     json.dumps(res.to_json(), allow_nan=False)  # NaN never reaches JSON
 
@@ -141,17 +212,7 @@ def test_rank_bad_arguments(session, mask):
     with pytest.raises(InspectorError):
         rank_latents(session, mask, top=0)
     with pytest.raises(InspectorError):
-        rank_latents(session, mask, controls=-1)
-
-
-def test_matched_random_latents_follow_the_ranked_distribution():
-    act = np.zeros(400)
-    act[:10] = 100.0  # ranked
-    act[10:200] = np.geomspace(0.01, 50.0, 190)  # candidates
-    picks = matched_random_latents(act, np.arange(10), 500, np.random.default_rng(0))
-    assert set(picks.tolist()) <= set(range(10, 200))
-    assert np.median(act[picks]) > np.percentile(act[10:200], 90)  # pulled toward the ranked activations
-    assert matched_random_latents(act, np.arange(200), 5, np.random.default_rng(0)).size == 0
+        rank_latents(session, mask, controls=0)  # an empty control set is an error, not an omission
 
 
 @settings(max_examples=40, deadline=None)
@@ -211,15 +272,27 @@ def test_injection(session):
     o = session.intervene(clean, [LatentEdit(5, "set", 2.0)])
     assert abs(res.score - o.score) < TOL
     assert res.reference == pytest.approx(float(session.reference()[5]))
-    for lat, d in zip(res.control_latents, res.control_deltas):
-        o = session.intervene(clean, [LatentEdit(int(lat), "set", 2.0)])
-        assert abs(d - (o.score - res.baseline_score)) < TOL
-    assert 5 not in res.control_latents.tolist() and len(set(res.control_latents.tolist())) == 10
+    a, m_P = session.analysis, session.patch_weights(clean)
+    dz = m_P * (2.0 * res.reference - a.codes_PS[:, 5])  # the injected latent's own code change
+    W = session.bundle.sae_weights.W_dec
+    for lat, d in zip(res.control_latents, res.control_deltas):  # the same code change, another latent's direction
+        tokens = a.tokens_TD.copy()
+        tokens[1:] += dz[:, None] * W[int(lat)][None]
+        assert abs(d - (session.run_token_batch([tokens])[0].score - res.baseline_score)) < TOL
+    assert 5 not in res.control_latents.tolist() and res.control_deltas.size == res.direction_deltas.size == 10
+    assert set(res.control_latents.tolist()) <= set(np.nonzero(a.codes_PS.max(axis=0) > 0)[0].tolist()) | set(
+        np.nonzero(session.reference() > 0)[0].tolist())
     again = inject(session, clean, 5, r=2.0, controls=10, seed=4)
     np.testing.assert_array_equal(again.control_latents, res.control_latents)
+    np.testing.assert_array_equal(again.direction_deltas, res.direction_deltas)
     assert 0 <= res.percentile_vs_control <= 100
+    assert res.p_latents == pytest.approx((1 + np.sum(np.abs(res.control_deltas) >= abs(res.delta_score))) / 11)
     j = json.loads(json.dumps(res.to_json(), allow_nan=False))
-    assert {"score", "delta_score", "percentile_vs_control", "controls", "specificity", "creates_defect"} <= set(j)
+    assert {"score", "delta_score", "percentile_vs_control", "controls", "specificity", "creates_defect",
+            "p_vs_random_latents", "p_vs_random_directions"} <= set(j)
+    assert j["controls_used"]["random_latents"] == j["controls_used"]["random_directions"] == 10
+    with pytest.raises(InspectorError):
+        inject(session, clean, 5, controls=0)
 
 
 # --- CLI ------------------------------------------------------------------------------
@@ -249,7 +322,9 @@ def test_cli_rank_json(random_bundle_dir, image_and_small_mask):
     for lat in out["latents"]:
         assert {"id", "label", "activation", "delta_score", "percentile_vs_control", "specificity"} <= set(lat)
         assert {"inside", "outside", "unspecific"} <= set(lat["specificity"])
-    assert len(out["controls"]["random_latents"]) == 9 and len(out["controls"]["random_directions"]) == 9
+    assert len(out["controls"]["random_latents"]) == 12 and len(out["controls"]["random_directions"]) == 12  # 2 x 6
+    assert out["controls_used"]["random_latents"] == 12 and out["statistics"]["replicates"] == 2
+    assert out["statistics"]["correction"] == "max statistic"
     assert all(isinstance(v, float) for v in out["controls"]["random_directions"])
     assert {"analyze", "build", "suffix", "total"} <= set(out["timings_ms"])
     assert 0 < out["region"]["patches"] < 16 and out["seed"] == 3

@@ -1,4 +1,4 @@
-"""Causal analysis in a painted region: rank latents by measured effect against controls,
+"""Causal analysis in a painted region: rank latents by measured effect against matched controls,
 dose–response of one latent, and injection ("paint a scratch here").
 
 Every experiment is a set of rank-1 token edits of the cached layer-L tokens:
@@ -12,18 +12,13 @@ Every experiment is a set of rank-1 token edits of the cached layer-L tokens:
                                             c_p = −m_p z_{p,j} ‖W_dec[j]‖, v = u (unit, random)
 
 These are exactly the updates ``InspectionSession.edited_tokens`` makes for single-latent
-edits (same float32 operations), built for the whole batch in one vectorised numpy step and
-run in one ``run_token_batch`` call (the session chunks the suffix by 64).
+edits (same float32 operations), built in vectorised numpy steps and run through
+``run_token_batch`` (the session chunks the suffix by 64).
 
-Controls (one null distribution per region, drawn from ``seed``):
-- random latents: active in the region but outside the top N, switched off; each draw aims at
-  a ranked latent's coverage-weighted activation (cycling through them) and picks a candidate
-  with a Gaussian kernel in log-activation, so the controls' activation distribution follows
-  the ranked latents' as closely as the remaining latents allow;
-- random directions: a random unit direction subtracted in the region with the per-patch
-  norms of a ranked latent's removed contribution (cycling through them), so the total
-  norm ‖Δtokens‖_F is that latent's too. ``direction_profile="uniform"`` spreads the same
-  total norm over the region by m alone.
+Controls and the statistics that use them are defined in ``app.core.causal_controls``: for every
+ranked latent, R replicates of a random latent edited by the same activation mass in the same
+region and of a random direction with the same per-patch norms; the best of N is judged by the
+max statistic over the replicates, and every comparison uses |Δscore|. Empty controls are an error.
 
 No Qt, no global state: results are frozen dataclasses with ``to_json()``.
 """
@@ -38,6 +33,19 @@ from typing import Any, Literal
 
 import numpy as np
 
+from app.core.causal_controls import (
+    ALPHA,
+    CORRECTION,
+    CORRECTION_TEXT,
+    alive_latents,
+    direction_coeffs,
+    draw_control_latents,
+    empirical_p,
+    matched_latent_coeffs,
+    max_statistic_p,
+    random_unit_directions,
+    replicates_for,
+)
 from app.core.errors import InspectorError
 
 UNSPECIFIC_RATIO = 0.5  # outside change > this × inside change ⇒ unspecific
@@ -138,47 +146,39 @@ def specificity(before_hw: np.ndarray, after_hw: np.ndarray, m_P: np.ndarray) ->
     return specificity_batch(before_hw, np.asarray(after_hw)[None], m_P)[0]
 
 
-# --- controls -----------------------------------------------------------------------------
+# --- running rank-1 variants --------------------------------------------------------------
+
+VARIANT_CHUNK = 256  # variants built and run at a time: bounds the [B, T, D] token memory
 
 
-def matched_random_latents(
-    act_S: np.ndarray, ranked_N: np.ndarray, n: int, rng: np.random.Generator, bandwidth: float | None = None
-) -> np.ndarray:
-    """[n] latents active in the region (act > 0) but not ranked, drawn with replacement.
-
-    Draw c aims at ranked latent c mod N's activation and picks candidate j with weight
-    exp(−½ ((log a_j − log a_target) / h)²); h defaults to the ranked log-activations' spread
-    (Silverman, at least 0.25). Empty when no candidate exists."""
-    ranked_N = np.asarray(ranked_N, np.int64)
-    is_cand = act_S > 0
-    is_cand[ranked_N] = False
-    cand = np.nonzero(is_cand)[0]
-    if n <= 0 or cand.size == 0 or ranked_N.size == 0:
-        return np.zeros(0, np.int64)
-    log_c = np.log(act_S[cand].astype(np.float64))
-    log_r = np.log(act_S[ranked_N].astype(np.float64))
-    if bandwidth is None:
-        sd = float(np.std(log_r)) if log_r.size > 1 else 0.0
-        bandwidth = max(0.25, 1.06 * sd * log_r.size ** (-1 / 5))
-    targets = log_r[np.arange(n) % log_r.size]
-    logw = -0.5 * ((log_c[None, :] - targets[:, None]) / bandwidth) ** 2  # [n, cand]
-    w = np.exp(logw - logw.max(axis=1, keepdims=True))
-    w /= w.sum(axis=1, keepdims=True)
-    u = rng.random(n)
-    idx = (w.cumsum(axis=1) < u[:, None]).sum(axis=1)
-    return cand[np.minimum(idx, cand.size - 1)]
+def run_rank1(session, tokens_TD: np.ndarray, coeff_BP: np.ndarray, dirs_BD: np.ndarray) -> list:  # noqa: ANN001
+    """Outputs of every rank-1 variant, built and run ``VARIANT_CHUNK`` at a time."""
+    outs: list = []
+    for i in range(0, coeff_BP.shape[0], VARIANT_CHUNK):
+        tokens = build_rank1_tokens(tokens_TD, coeff_BP[i : i + VARIANT_CHUNK], dirs_BD[i : i + VARIANT_CHUNK])
+        outs += session.run_token_batch(list(tokens))
+    return outs
 
 
-def random_unit_directions(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
-    """[n, D] unit vectors, uniform on the sphere."""
-    u = rng.standard_normal((n, d))
-    u /= np.linalg.norm(u, axis=1, keepdims=True)
-    return u.astype(np.float32)
+def _deltas(session, outs: list, m_P: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Specificity]]:  # noqa: ANN001
+    base = session.analysis.baseline
+    b = len(outs)
+    scores = np.array([o.score for o in outs], np.float64) - base.score
+    dprobs = np.array([o.class_probs for o in outs], np.float64).reshape(b, -1) - base.class_probs[None]
+    maps = np.array([o.patch_map for o in outs]).reshape(b, *base.patch_map.shape)
+    return scores, dprobs, specificity_batch(base.patch_map, maps, m_P)
 
 
 def _control_rngs(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
     """Independent streams per control kind, so changing one kind's count leaves the other's draws."""
     return np.random.default_rng([int(seed), 1]), np.random.default_rng([int(seed), 2])
+
+
+def control_pool_inputs(session) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    """(reference activation [S], alive latents) for drawing controls outside the image."""
+    ref_S = session.reference()
+    d = session.bundle.dictionary
+    return ref_S, alive_latents(ref_S, d.frequency if d is not None else None)
 
 
 # --- ranking ------------------------------------------------------------------------------
@@ -191,16 +191,33 @@ class RankedLatent:
     activation: float  # coverage-weighted activation Σ_p m_p z_p in the region
     delta_score: float  # score after switching it off in the region − baseline
     delta_class_probs_C: np.ndarray  # [C]
-    percentile_vs_control: float  # of |Δscore| among the pooled controls' |Δscore| (0..100)
-    beats_p95: bool  # |Δscore| > the 95th percentile of the pooled controls' |Δscore|
+    percentile_vs_control: float  # of |Δscore| among all single controls' |Δscore| (0..100; uncorrected for N)
+    beats_p95: bool  # |Δscore| > the 95th percentile of all single controls' |Δscore| (uncorrected for N)
     specificity: Specificity
     removed_norm: float  # ‖Δtokens‖_F of switching it off
+    p_adjusted_latents: float = float("nan")  # max statistic against the random-latent replicates
+    p_adjusted_directions: float = float("nan")  # max statistic against the random-direction replicates
+    ratio_vs_latents: float = float("nan")  # |Δ| / mean |Δ| of its own matched random-latent controls
+    ratio_vs_directions: float = float("nan")  # |Δ| / mean |Δ| of its own random-direction controls
+    alpha: float = ALPHA
+
+    @property
+    def p_adjusted(self) -> float:
+        """Family-wise p-value over the N ranked latents: it must beat both control kinds."""
+        return max(self.p_adjusted_latents, self.p_adjusted_directions)
+
+    @property
+    def significant(self) -> bool:
+        return bool(self.p_adjusted <= self.alpha)
 
     def to_json(self, class_names: Sequence[str] = ()) -> dict[str, Any]:
         d: dict[str, Any] = {
             "id": self.id, "label": self.label, "activation": float(self.activation), "delta_score": float(self.delta_score),
             "percentile_vs_control": _f(self.percentile_vs_control), "specificity": self.specificity.to_json(),
             "beats_p95": self.beats_p95, "removed_norm": float(self.removed_norm),
+            "p_adjusted": _f(self.p_adjusted), "p_adjusted_latents": _f(self.p_adjusted_latents),
+            "p_adjusted_directions": _f(self.p_adjusted_directions), "significant": self.significant,
+            "ratio_vs_random_latents": _f(self.ratio_vs_latents), "ratio_vs_random_directions": _f(self.ratio_vs_directions),
         }
         if class_names:
             d["delta_classes"] = {n: float(v) for n, v in zip(class_names, self.delta_class_probs_C)}
@@ -210,17 +227,24 @@ class RankedLatent:
 @dataclass(frozen=True)
 class ControlEffect:
     kind: ControlKind
-    latent: int  # random_latents: the control latent; random_directions: the ranked latent whose norm it copies
+    latent: int  # random_latents: the control latent; random_directions: the ranked latent whose norms it copies
     activation: float  # coverage-weighted activation of that latent in the region
     norm: float  # ‖Δtokens‖_F of the control edit
     delta_score: float
     delta_class_probs_C: np.ndarray  # [C]
     specificity: Specificity
     direction_D: np.ndarray | None = None  # random_directions: the unit direction u [D] (subtracted)
+    target: int = -1  # the ranked latent this control is matched to
+    replicate: int = 0
+    mode: str = ""  # random_latents: "down" (switched down by the target's mass) or "inject"; "direction"
+    mass: float = float("nan")  # Σ_p |Δz_p| of a random-latent control: the target's activation mass
+    from_dictionary: bool = False  # drawn from the dictionary top-up, not from the latents active in the image
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "latent": self.latent, "activation": float(self.activation), "norm": float(self.norm),
-                "delta_score": float(self.delta_score), "specificity": self.specificity.to_json()}
+        return {"kind": self.kind, "latent": self.latent, "target": self.target, "replicate": self.replicate,
+                "mode": self.mode, "activation": float(self.activation), "mass": _f(self.mass), "norm": float(self.norm),
+                "from_dictionary": self.from_dictionary, "delta_score": float(self.delta_score),
+                "specificity": self.specificity.to_json()}
 
 
 @dataclass(frozen=True)
@@ -249,8 +273,30 @@ def _band(kind: str, d: np.ndarray) -> ControlBand:
 
 
 @dataclass(frozen=True)
+class BestOfN:
+    """The largest |Δscore| among the N ranked latents against the largest of N matched controls, per replicate."""
+
+    latent: int
+    abs_delta: float
+    n: int
+    replicates: int
+    p_adjusted: float  # max of the two kinds' max-statistic p-values
+    max_p95_latents: float  # 95th percentile over replicates of the largest random-latent |Δscore|
+    max_p95_directions: float
+
+    @property
+    def significant(self) -> bool:
+        return bool(self.p_adjusted <= ALPHA)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"latent": self.latent, "abs_delta": _f(self.abs_delta), "n": self.n, "replicates": self.replicates,
+                "p_adjusted": _f(self.p_adjusted), "significant": self.significant,
+                "control_max_p95": {"random_latents": _f(self.max_p95_latents), "random_directions": _f(self.max_p95_directions)}}
+
+
+@dataclass(frozen=True)
 class RankResult:
-    """Latents sorted by |Δscore| (largest effect first), with the region's controls."""
+    """Latents sorted by |Δscore| (largest effect first), with the region's matched controls."""
 
     latents: tuple[RankedLatent, ...]
     random_latents: tuple[ControlEffect, ...]
@@ -263,9 +309,11 @@ class RankResult:
     active_in_region: int  # latents with Σ m z > 0
     seed: int
     top: int
-    controls: int
+    controls: int  # controls per kind asked for (replicates × N are used)
     direction_profile: str
     timings_ms: dict[str, float] = field(default_factory=dict)
+    replicates: int = 1
+    best: BestOfN | None = None
 
     def control_deltas(self, kind: ControlKind | Literal["pooled"] = "pooled") -> np.ndarray:
         """[C] Δscore of one control kind, or [2C] of both pooled."""
@@ -280,6 +328,15 @@ class RankResult:
     def control_p95_abs(self) -> float:
         d = np.abs(self.control_deltas())
         return float(np.percentile(d, 95)) if d.size else float("nan")
+
+    def controls_used(self) -> dict[str, int]:
+        """How many controls of each kind were run (the PDF and the CLI report these, not the request)."""
+        return {"random_latents": len(self.random_latents), "random_directions": len(self.random_directions),
+                "random_latents_from_dictionary": sum(c.from_dictionary for c in self.random_latents)}
+
+    def correction_text(self) -> str:
+        """One sentence saying how the best of N is tested (for the UI and the PDF)."""
+        return CORRECTION_TEXT.format(r=self.replicates, n=len(self.latents), pmin=1.0 / (self.replicates + 1))
 
     def by_id(self, latent: int) -> RankedLatent | None:
         return next((r for r in self.latents if r.id == latent), None)
@@ -302,29 +359,43 @@ class RankResult:
                 "p95_abs": _f(self.control_p95_abs()),
                 "direction_profile": self.direction_profile,
             },
+            "controls_used": self.controls_used(),
+            "statistics": {
+                "correction": CORRECTION, "text": self.correction_text(), "alpha": ALPHA, "replicates": self.replicates,
+                "ranked": len(self.latents), "min_p": 1.0 / (self.replicates + 1), "effect": "|Δscore|",
+                "best_of_n": self.best.to_json() if self.best is not None else None,
+                "significant_latents": sum(r.significant for r in self.latents),
+            },
             "baseline": {"score": self.baseline_score,
                          "classes": {n: float(p) for n, p in zip(self.class_names, self.baseline_class_probs_C)}},
             "region": {"patches": self.region_patches, "whole_image": self.whole_image, "active_latents": self.active_in_region},
-            "seed": self.seed, "top": self.top, "controls_per_kind": self.controls,
+            "seed": self.seed, "top": self.top, "controls_per_kind": self.controls, "replicates": self.replicates,
             "timings_ms": dict(self.timings_ms),
         }
+
+
+def _ratio(x: float, pool: np.ndarray) -> float:
+    m = float(np.mean(np.abs(pool))) if pool.size else float("nan")
+    return abs(x) / m if m > 0 else float("inf") if x != 0 else float("nan")
 
 
 def rank_latents(
     session,  # noqa: ANN001  (InspectionSession; core.causal keeps no import cycle with it)
     mask_HW: np.ndarray | None,
     top: int = 64,
-    controls: int = 64,
+    controls: int | None = None,
     seed: int = 0,
     direction_profile: DirectionProfile = "latent",
     user_labels: dict[int, str] | None = None,
 ) -> RankResult:
-    """Switch each of the top-N latents of the region off in the region alone, and C + C controls,
-    in one batched suffix run. ``mask_HW`` None or empty means the whole image."""
+    """Switch each of the top-N latents of the region off in the region alone, against R replicates of
+    one matched random-latent and one random-direction control per ranked latent (``causal_controls``).
+
+    ``controls`` is the number of controls of each kind: R = ceil(controls / N) whole replicates are
+    run; None takes ``DEFAULT_REPLICATES``. ``mask_HW`` None or empty means the whole image. A region
+    where no latent is active has nothing to rank, and is an error."""
     if top < 1:
         raise InspectorError("bad_argument", f"--top must be at least 1, got {top}")
-    if controls < 0:
-        raise InspectorError("bad_argument", f"--controls must be 0 or more, got {controls}")
     if direction_profile not in ("latent", "uniform"):
         raise InspectorError("bad_argument", f"unknown direction profile '{direction_profile}'")
     t0 = time.perf_counter()
@@ -335,79 +406,77 @@ def rank_latents(
     W_SD = session.bundle.sae_weights.W_dec
     act_S = m_P @ z_PS
     n_active = int(np.count_nonzero(act_S > 0))
+    if n_active == 0:
+        raise InspectorError("nothing_active", "no latent is active in the region, so there is nothing to rank")
     ranked = np.argsort(-act_S, kind="stable")[: min(top, n_active)]
     n = ranked.size
+    reps = replicates_for(controls, n)
     rng_lat, rng_dir = _control_rngs(seed)
 
     # ranked: off in the region
     cz_NP = m_P[None, :] * z_PS[:, ranked].T  # [N, P] = m_p z_{p,i}
     wnorm_N = np.linalg.norm(W_SD[ranked].astype(np.float64), axis=1)
     removed_N = np.linalg.norm(cz_NP.astype(np.float64), axis=1) * wnorm_N  # ‖Δtokens‖_F
-    coeffs, dirs = [-cz_NP], [W_SD[ranked]]
-
-    # random latents (deduplicated: identical picks share one suffix run)
-    ctrl_lat = matched_random_latents(act_S, ranked, controls, rng_lat)
-    uniq, inv = np.unique(ctrl_lat, return_inverse=True)
-    coeffs.append(-(m_P[None, :] * z_PS[:, uniq].T))
-    dirs.append(W_SD[uniq])
-
-    # random directions, cycling through the ranked latents' norms
-    n_dir = controls if n else 0
-    src = ranked[np.arange(n_dir) % n] if n else np.zeros(0, np.int64)
-    u_CD = random_unit_directions(n_dir, W_SD.shape[1], rng_dir)
-    if direction_profile == "latent":
-        cd = (m_P[None, :] * z_PS[:, src].T) * wnorm_N[np.arange(n_dir) % max(n, 1)][:, None].astype(np.float32)
-    else:
-        m_norm = float(np.linalg.norm(m_P))
-        cd = (removed_N[np.arange(n_dir) % max(n, 1)] / max(m_norm, 1e-12))[:, None].astype(np.float32) * m_P[None, :]
-    coeffs.append(-cd.astype(np.float32))
-    dirs.append(u_CD)
-
-    coeff_BP = np.concatenate(coeffs).astype(np.float32)
-    dirs_BD = np.concatenate(dirs).astype(np.float32)
-    tokens_BTD = build_rank1_tokens(a.tokens_TD, coeff_BP, dirs_BD)
+    ref_S, alive = control_pool_inputs(session)
+    ctl = draw_control_latents(z_PS.max(axis=0) > 0, ranked, ref_S, reps, rng_lat, alive)
+    lat_coeff, down = matched_latent_coeffs(m_P, z_PS, ranked, ctl)
+    ctl_ids = ctl.latent_RN.reshape(-1)
+    u_BD = random_unit_directions(reps * n, W_SD.shape[1], rng_dir)
+    dir_coeff = direction_coeffs(m_P, z_PS, ranked, wnorm_N, reps, uniform=direction_profile == "uniform")
+    coeff_BP = np.concatenate([-cz_NP, lat_coeff, dir_coeff]).astype(np.float32)
+    dirs_BD = np.concatenate([W_SD[ranked], W_SD[ctl_ids], u_BD]).astype(np.float32)
     t1 = time.perf_counter()
-    outs = session.run_token_batch(list(tokens_BTD)) if len(tokens_BTD) else []
+    outs = run_rank1(session, a.tokens_TD, coeff_BP, dirs_BD)
     t2 = time.perf_counter()
 
-    base = a.baseline
-    scores = np.array([o.score for o in outs], np.float64) - base.score
-    dprobs = np.array([o.class_probs for o in outs], np.float64).reshape(len(outs), -1) - base.class_probs[None]
-    specs = specificity_batch(base.patch_map, np.array([o.patch_map for o in outs]).reshape(len(outs), *base.patch_map.shape), m_P)
-    nu = uniq.size
-    sl_r, sl_l, sl_d = slice(0, n), slice(n, n + nu), slice(n + nu, n + nu + n_dir)
-
+    scores, dprobs, specs = _deltas(session, outs, m_P)
+    nc = reps * n
+    sl_l, sl_d = slice(n, n + nc), slice(n + nc, n + 2 * nc)
+    tgt_B = np.tile(ranked, reps)
+    wnorm_ctl = np.linalg.norm(W_SD[ctl_ids].astype(np.float64), axis=1)
     rl = tuple(
-        ControlEffect("random_latents", int(ctrl_lat[c]), float(act_S[ctrl_lat[c]]),
-                      float(np.linalg.norm(coeff_BP[n + inv[c]].astype(np.float64)) * np.linalg.norm(W_SD[ctrl_lat[c]].astype(np.float64))),
-                      float(scores[n + inv[c]]), dprobs[n + inv[c]], specs[n + inv[c]])
-        for c in range(ctrl_lat.size)
+        ControlEffect("random_latents", int(ctl_ids[c]), float(act_S[ctl_ids[c]]),
+                      float(np.linalg.norm(lat_coeff[c].astype(np.float64)) * wnorm_ctl[c]),
+                      float(scores[n + c]), dprobs[n + c], specs[n + c], target=int(tgt_B[c]), replicate=c // n,
+                      mode="down" if down[c] else "inject", mass=float(np.abs(lat_coeff[c]).sum()),
+                      from_dictionary=bool(ctl.from_dictionary_RN.reshape(-1)[c]))
+        for c in range(nc)
     )
     rd = tuple(
-        ControlEffect("random_directions", int(src[c]), float(act_S[src[c]]),
-                      float(np.linalg.norm(coeff_BP[n + nu + c].astype(np.float64))),
-                      float(scores[n + nu + c]), dprobs[n + nu + c], specs[n + nu + c], u_CD[c])
-        for c in range(n_dir)
+        ControlEffect("random_directions", int(tgt_B[c]), float(act_S[tgt_B[c]]),
+                      float(np.linalg.norm(dir_coeff[c].astype(np.float64))),
+                      float(scores[n + nc + c]), dprobs[n + nc + c], specs[n + nc + c], u_BD[c],
+                      target=int(tgt_B[c]), replicate=c // n, mode="direction")
+        for c in range(nc)
     )
-    pool_abs = np.abs(np.concatenate([scores[sl_l][inv] if nu else np.zeros(0), scores[sl_d]]))
-    p95 = float(np.percentile(pool_abs, 95)) if pool_abs.size else float("nan")
+    lat_RN, dir_RN = np.abs(scores[sl_l]).reshape(reps, n), np.abs(scores[sl_d]).reshape(reps, n)
+    ranked_abs = np.abs(scores[:n])
+    p_lat, p_dir = max_statistic_p(ranked_abs, lat_RN), max_statistic_p(ranked_abs, dir_RN)
+    pool_abs = np.concatenate([lat_RN.reshape(-1), dir_RN.reshape(-1)])
+    p95 = float(np.percentile(pool_abs, 95))
     ranked_list = []
     for j, i in enumerate(ranked):
-        d = float(scores[sl_r][j])
+        d = float(scores[j])
         ranked_list.append(RankedLatent(
             id=int(i), label=session.label(int(i), user_labels), activation=float(act_S[i]), delta_score=d,
             delta_class_probs_C=dprobs[j], percentile_vs_control=percentile_vs(abs(d), pool_abs),
-            beats_p95=bool(pool_abs.size and abs(d) > p95), specificity=specs[j], removed_norm=float(removed_N[j]),
+            beats_p95=bool(abs(d) > p95), specificity=specs[j], removed_norm=float(removed_N[j]),
+            p_adjusted_latents=float(p_lat[j]), p_adjusted_directions=float(p_dir[j]),
+            ratio_vs_latents=_ratio(d, lat_RN[:, j]), ratio_vs_directions=_ratio(d, dir_RN[:, j]),
         ))
     ranked_list.sort(key=lambda r: (-abs(r.delta_score), -r.activation))
+    top_r = ranked_list[0]
+    best = BestOfN(top_r.id, abs(top_r.delta_score), n, reps, top_r.p_adjusted,
+                   float(np.percentile(lat_RN.max(axis=1), 95)), float(np.percentile(dir_RN.max(axis=1), 95)))
     t3 = time.perf_counter()
     return RankResult(
         latents=tuple(ranked_list), random_latents=rl, random_directions=rd,
-        baseline_score=float(base.score), baseline_class_probs_C=np.asarray(base.class_probs), class_names=tuple(session.class_names),
-        m_P=m_P, whole_image=bool(whole), active_in_region=n_active, seed=int(seed), top=int(top), controls=int(controls),
-        direction_profile=direction_profile,
+        baseline_score=float(a.baseline.score), baseline_class_probs_C=np.asarray(a.baseline.class_probs),
+        class_names=tuple(session.class_names), m_P=m_P, whole_image=bool(whole), active_in_region=n_active, seed=int(seed),
+        top=int(top), controls=int(controls) if controls is not None else reps * n, direction_profile=direction_profile,
         timings_ms={"build": (t1 - t0) * 1e3, "suffix": (t2 - t1) * 1e3, "collect": (t3 - t2) * 1e3,
                     "total": (t3 - t0) * 1e3, "variants": float(len(outs))},
+        replicates=reps, best=best,
     )
 
 
@@ -489,7 +558,8 @@ def dose_response(
 
 @dataclass(frozen=True)
 class InjectionResult:
-    """``set`` edit at r × reference in the region, against random latents set to r × their own reference."""
+    """``set`` edit at r × reference in the region, against random latents given the same per-patch
+    code change in the region and random directions with the same per-patch token norms."""
 
     latent: int
     label: str
@@ -501,19 +571,29 @@ class InjectionResult:
     baseline_score: float
     delta_score: float
     delta_class_probs_C: np.ndarray  # [C]
-    percentile_vs_control: float  # of |Δscore| among the controls' |Δscore|
-    percentile_signed: float  # of Δscore among the controls' Δscore (is it more defect-making?)
+    percentile_vs_control: float  # of |Δscore| among the random-latent controls' |Δscore|
+    percentile_signed: float  # of Δscore among the random-latent controls' Δscore (is it more defect-making?)
     specificity: Specificity
     control_latents: np.ndarray  # [C]
-    control_deltas: np.ndarray  # [C] Δscore
+    control_deltas: np.ndarray  # [C] Δscore of the random-latent controls
     class_names: tuple[str, ...]
     threshold: float
     seed: int
     timings_ms: dict[str, float] = field(default_factory=dict)
+    direction_deltas: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [C] Δscore of the random directions
+    control_from_dictionary: int = 0  # random-latent controls drawn from the dictionary top-up
 
     @property
     def creates_defect(self) -> bool:
         return self.baseline_score < self.threshold <= self.score
+
+    @property
+    def p_latents(self) -> float:
+        return empirical_p(self.delta_score, self.control_deltas)
+
+    @property
+    def p_directions(self) -> float:
+        return empirical_p(self.delta_score, self.direction_deltas)
 
     def control_band(self) -> ControlBand:
         return _band("random_latents", self.control_deltas)
@@ -524,9 +604,12 @@ class InjectionResult:
             "baseline_score": self.baseline_score, "score": self.score, "delta_score": self.delta_score,
             "classes": {n: float(p) for n, p in zip(self.class_names, self.class_probs_C)},
             "percentile_vs_control": _f(self.percentile_vs_control), "percentile_signed": _f(self.percentile_signed),
+            "p_vs_random_latents": self.p_latents, "p_vs_random_directions": self.p_directions,
             "specificity": self.specificity.to_json(), "creates_defect": self.creates_defect, "threshold": self.threshold,
             "controls": {"latents": self.control_latents.tolist(), "delta_scores": self.control_deltas.tolist(),
-                         "band": self.control_band().to_json()},
+                         "direction_delta_scores": self.direction_deltas.tolist(), "band": self.control_band().to_json()},
+            "controls_used": {"random_latents": int(self.control_deltas.size), "random_directions": int(self.direction_deltas.size),
+                              "random_latents_from_dictionary": self.control_from_dictionary},
             "seed": self.seed, "timings_ms": dict(self.timings_ms),
         }
 
@@ -535,31 +618,34 @@ def inject(
     session, mask_HW: np.ndarray | None, latent: int, r: float = 1.0, controls: int = 64, seed: int = 0,  # noqa: ANN001
     user_labels: dict[int, str] | None = None,
 ) -> InjectionResult:
-    """Set ``latent`` to r × its reference in the region; C random other latents (live ones,
-    without replacement where possible) set to r × their own reference are the controls."""
+    """Set ``latent`` to r × its reference in the region. Controls (``controls`` of each kind): random
+    latents active anywhere in the image (topped up from the dictionary near its reference activation)
+    given the very same per-patch code change Δz_p = m_p (r·ref − z_p) in the region, and random
+    directions with the same per-patch token norms."""
     if not math.isfinite(r):
         raise InspectorError("bad_argument", f"r must be a finite number, got {r}")
+    if controls < 1:
+        raise InspectorError("bad_argument", f"--controls must be at least 1, got {controls}")
     t0 = time.perf_counter()
     a = _analysis(session)
     latent = _check_latent(session, latent)
     m_P = session.patch_weights(mask_HW).astype(np.float32)
-    ref_S = session.reference()
-    d = session.bundle.dictionary
-    pool = np.arange(session.width)
-    live = pool[(d.frequency > 0)] if d is not None else pool
-    pool = live[live != latent] if np.count_nonzero(live != latent) else pool[pool != latent]
-    rng = np.random.default_rng([int(seed), 3])
-    ctrl = rng.choice(pool, size=controls, replace=controls > pool.size) if controls > 0 and pool.size else np.zeros(0, np.int64)
-    ids = np.concatenate([[latent], ctrl]).astype(np.int64)
-    r32 = np.float32(r)
-    coeff = ((r32 * ref_S[ids])[None, :] - a.codes_PS[:, ids]).T * m_P[None, :]  # [1+C, P] = m (r·ref − z)
-    tokens = build_rank1_tokens(a.tokens_TD, coeff, session.bundle.sae_weights.W_dec[ids])
+    ref_S, alive = control_pool_inputs(session)
+    rng_lat, rng_dir = np.random.default_rng([int(seed), 3]), np.random.default_rng([int(seed), 4])
+    ctl = draw_control_latents(a.codes_PS.max(axis=0) > 0, np.array([latent]), ref_S, controls, rng_lat, alive)
+    ctrl = ctl.latent_RN[:, 0]
+    W = session.bundle.sae_weights.W_dec
+    dz_P = m_P * (np.float32(r) * ref_S[latent] - a.codes_PS[:, latent])  # [P] = m (r·ref − z)
+    u_CD = random_unit_directions(controls, W.shape[1], rng_dir)
+    coeff = np.concatenate([np.tile(dz_P, (1 + controls, 1)),
+                            np.tile(dz_P * np.float32(np.linalg.norm(W[latent])), (controls, 1))])
+    dirs = np.concatenate([W[[latent]], W[ctrl], u_CD])
     t1 = time.perf_counter()
-    outs = session.run_token_batch(list(tokens))
+    outs = run_rank1(session, a.tokens_TD, coeff, dirs)
     t2 = time.perf_counter()
     base = a.baseline
     deltas = np.array([o.score for o in outs]) - base.score
-    ctrl_d = deltas[1:]
+    ctrl_d, dir_d = deltas[1 : 1 + controls], deltas[1 + controls :]
     spec = specificity(base.patch_map, outs[0].patch_map, m_P)
     return InjectionResult(
         latent=latent, label=session.label(latent, user_labels), r=float(r), reference=float(ref_S[latent]),
@@ -569,4 +655,5 @@ def inject(
         specificity=spec, control_latents=ctrl, control_deltas=ctrl_d, class_names=tuple(session.class_names),
         threshold=float(session.bundle.manifest.threshold), seed=int(seed),
         timings_ms={"build": (t1 - t0) * 1e3, "suffix": (t2 - t1) * 1e3, "total": (t2 - t0) * 1e3},
+        direction_deltas=dir_d, control_from_dictionary=int(ctl.from_dictionary_RN.sum()),
     )
