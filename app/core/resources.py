@@ -1,18 +1,13 @@
-"""Where the files shipped with the app are, from a source checkout or a packaged build."""
+"""The shipped Japanese font (where shipped files are in general: ``app.core.paths``)."""
 
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 
+from app.core.paths import resource_path
+
 FONT_NAME = "ipaexg.ttf"  # IPAexGothic: covers Japanese, IPA Font Licence (resources/fonts/)
-
-
-def resource_path(*parts: str) -> Path:
-    """A file shipped with the app (``resources/...``, ``model_store/...``), from source or packaged."""
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2]))
-    return base.joinpath(*parts)
 
 
 def japanese_font_path() -> Path:

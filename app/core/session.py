@@ -17,6 +17,7 @@ from app.core.bundle import Bundle, load_bundle
 from app.core.edits import LatentEdit, token_delta, validate_edits
 from app.core.errors import InspectorError
 from app.core.grid import PatchGrid, mask_to_patch_weights, resize_mask
+from app.core.latent_labels import latent_label
 from app.core.outputs import Analysis, LatentSummary, Outputs
 from app.core.preprocess import preprocess
 from app.core.sae import decode, encode
@@ -94,12 +95,21 @@ class InspectionSession:
         return (self.grid.grid_h, self.grid.grid_w)
 
     def patch_weights(self, mask_HW: np.ndarray | None) -> np.ndarray:
-        """Pixel mask -> m [P]. None, or a mask with no pixel set, means the whole image."""
+        """Pixel mask -> m [P]. None means the whole image; a mask with no pixel set is an error
+        (an empty region given on purpose must never silently become the whole image)."""
         a = self._require()
-        if mask_HW is None or not np.any(mask_HW):
+        if mask_HW is None:
             return np.ones(self.grid.num_patches, np.float32)
+        if not np.any(mask_HW):
+            raise InspectorError("mask_empty", "the region mask is empty (no pixel is set): paint a region, or give no "
+                                               "mask for the whole image")
         mask = resize_mask(np.asarray(mask_HW), a.image_hw)
-        return mask_to_patch_weights(mask.astype(np.float32) / max(float(np.max(mask)), 1.0), self.grid)
+        box = self.bundle.manifest.preprocess.view_box(a.image_hw)  # a centre-crop model sees only this part
+        m_P = mask_to_patch_weights(mask.astype(np.float32) / max(float(np.max(mask)), 1.0), self.grid, box=box)
+        if not np.any(m_P):
+            raise InspectorError("mask_outside_view", "the region lies entirely outside the part of the image the model "
+                                                      "sees (its centre crop)")
+        return m_P
 
     def edited_tokens(self, m_P: np.ndarray, edits: Sequence[LatentEdit], recon_only: bool = False) -> np.ndarray:
         """tokens [T, D] after the edits; CLS and register tokens are never touched."""
@@ -187,7 +197,5 @@ class InspectionSession:
         return result
 
     def label(self, latent: int, user_labels: Mapping[int, str] | None = None) -> str:
-        if user_labels and latent in user_labels and user_labels[latent]:
-            return user_labels[latent]
         d = self.bundle.dictionary
-        return d.labels[latent] if d is not None else f"latent {latent}"
+        return latent_label(latent, d.labels if d is not None else None, user_labels)

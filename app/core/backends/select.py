@@ -10,6 +10,7 @@ from typing import Literal
 import numpy as np
 
 from app.core.backends.base import Backend, BackendInfo
+from app.core.backends.parity import check_parity
 from app.core.bundle import Bundle
 from app.core.errors import InspectorError
 
@@ -102,6 +103,20 @@ class FallbackBackend:
         return self._call("suffix", tokens_BTD)
 
 
+def _agreeing(bundle: Bundle, candidates: list[tuple[float, str, Backend]], notices: list[str]) -> list[tuple[float, str, Backend]]:
+    """Two backends are raced only when they compute the same model. ``vit.safetensors`` is what the
+    SAE was trained on (the manifest pins it), so when ONNX Runtime's graphs disagree, they go."""
+    kinds = {kind: b for _, kind, b in candidates}
+    if "torch" not in kinds or "onnx" not in kinds:
+        return candidates
+    try:
+        check_parity(kinds["torch"], kinds["onnx"], bundle)
+    except InspectorError as exc:
+        notices.append(f"backend onnxruntime refused: {exc.message}; running on torch alone")
+        return [c for c in candidates if c[1] != "onnx"]
+    return candidates
+
+
 def open_backend(
     bundle: Bundle,
     backend: BackendChoice = "auto",
@@ -109,7 +124,9 @@ def open_backend(
     on_notice: Callable[[str], None] | None = None,
 ) -> FallbackBackend:
     """``auto``: torch on CUDA where present, else the faster of torch and ONNX Runtime on
-    this machine, measured on the bundle's suffix at warm-up. The other is the fallback."""
+    this machine, measured on the bundle's suffix at warm-up. The other is the fallback. Both
+    run a probe image first: ONNX Runtime is refused, with a notice, when its outputs differ
+    from torch's beyond ``PARITY_TOL``."""
     from app.core.backends.torch_backend import cuda_available, torch_available
 
     if backend in ("torch", "onnx"):
@@ -136,6 +153,7 @@ def open_backend(
             notices.append(f"backend {kind} could not load: {exc}")
     if not candidates:
         raise InspectorError("no_backend", "no inference backend could run this bundle: " + "; ".join(notices))
+    candidates = _agreeing(bundle, candidates, notices)
     candidates.sort(key=lambda c: c[0])
     ms, kind, best = candidates[0]
     rest = [(k, "cpu") for _, k, _ in candidates[1:]]

@@ -25,6 +25,27 @@ def cuda_available() -> bool:
     return bool(torch.cuda.is_available())
 
 
+def _check_shapes_before_building(bundle: Bundle) -> None:
+    """Every tensor of the model the manifest describes, against the weight file's header, before
+    anything is allocated: the model is built on torch's meta device (shapes only, no memory)."""
+    import torch
+    from safetensors import safe_open
+
+    from app.core.vit import build_vit
+
+    m = bundle.manifest
+    with torch.device("meta"):
+        want = {k: tuple(v.shape) for k, v in build_vit(m.vit, m.hooked_layer).state_dict().items()}
+    with safe_open(str(bundle.path("vit")), framework="numpy") as f:
+        have = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    missing, unexpected = sorted(set(want) - set(have)), sorted(set(have) - set(want))
+    wrong = [k for k in want if k in have and have[k] != want[k]]
+    if missing or unexpected or wrong:
+        detail = (f"'{wrong[0]}' has shape {list(have[wrong[0]])}, the configuration needs {list(want[wrong[0]])}" if wrong
+                  else f"missing {missing[:3]}, unexpected {unexpected[:3]}")
+        raise InspectorError("vit_weights", f"{bundle.path('vit').name} does not match the manifest's ViT configuration: {detail}")
+
+
 class TorchBackend:
     def __init__(self, bundle: Bundle, device: str = "auto") -> None:
         try:
@@ -40,6 +61,7 @@ class TorchBackend:
             raise InspectorError("backend_unavailable", "torch cannot use CUDA on this machine")
         self._torch = torch
         self.device = torch.device(device)
+        _check_shapes_before_building(bundle)
         model = build_vit(bundle.manifest.vit, bundle.manifest.hooked_layer, load_file(str(bundle.path("vit"))))
         self.model = model.to(self.device).float().eval()
         provider = "torch-cuda" if self.device.type == "cuda" else "torch-cpu"
