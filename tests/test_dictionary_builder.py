@@ -17,13 +17,15 @@ from app.pipeline.dictionary_builder import best_latents_per_class, build_dictio
 SIZE = 48
 
 
-def _write_dataset(root: Path, seed: int = 0) -> None:
+def _write_dataset(root: Path, seed: int = 0, surfaces: bool = True) -> None:
     """10 random 48x48 images: train good/scratch, test good/scratch/stain, rectangle masks,
-    and a two-element surface map (left half / right half)."""
+    and (``surfaces``) a two-element surface map (left half / right half)."""
     rng = np.random.default_rng(seed)
     legend = {"1": "metal", "2": "paint"}
-    (root / "surface_masks").mkdir(parents=True)
-    (root / "surface_masks" / "legend.json").write_text(json.dumps(legend))
+    root.mkdir(parents=True)
+    if surfaces:
+        (root / "surface_masks").mkdir()
+        (root / "surface_masks" / "legend.json").write_text(json.dumps(legend))
     plan = [("train", "good", 3), ("train", "scratch", 2), ("test", "good", 2), ("test", "scratch", 2), ("test", "stain", 1)]
     for split, label, n in plan:
         for i in range(n):
@@ -40,6 +42,8 @@ def _write_dataset(root: Path, seed: int = 0) -> None:
                 g.mkdir(parents=True, exist_ok=True)
                 cv2.imwrite(str(g / f"{name}_mask.png"), mask)
             cv2.imwrite(str(d / f"{name}.png"), img)
+            if not surfaces:
+                continue
             surf = np.ones((SIZE, SIZE), np.uint8)
             surf[:, SIZE // 2 :] = 2
             sd = root / "surface_masks" / split / label
@@ -47,16 +51,14 @@ def _write_dataset(root: Path, seed: int = 0) -> None:
             cv2.imwrite(str(sd / f"{name}.png"), surf)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory):
+def _build(tmp: Path, surfaces: bool = True):  # noqa: ANN202
     from app.core.backends.select import open_backend
     from app.pipeline.dataset import scan_dataset
     from app.pipeline.random_bundle import make_random_bundle
     from app.pipeline.record import open_recording, record_activations
 
-    tmp = tmp_path_factory.mktemp("dict")
     bundle = make_random_bundle(tmp / "bundle", seed=3, with_dictionary=False)
-    _write_dataset(tmp / "data")
+    _write_dataset(tmp / "data", surfaces=surfaces)
     ds = scan_dataset(tmp / "data", val_fraction=0.0)
     m = bundle.manifest
     grid = PatchGrid.of(m.vit)
@@ -67,6 +69,21 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     d = build_dictionary(rec, m.sae, bundle.sae_weights, train_ids=rec.split_ids("train"), test_ids=rec.split_ids("test"),
                          n_top=4, n_random=2, crop_size=16, seed=0, progress=False)
     return tmp, bundle, rec, d
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    return _build(tmp_path_factory.mktemp("dict"))
+
+
+def test_a_folder_without_surface_masks_builds(tmp_path: Path) -> None:
+    """Plain MVTec AD (no surface_masks/): the region classes are the defect types alone; this
+    crashed in reshape(-1, 0) after the whole recording."""
+    _, bundle, rec, d = _build(tmp_path, surfaces=False)
+    assert rec.surface_cover_NPE.shape[2] == 0
+    assert d.region_classes == ("scratch", "stain", ANY_DEFECT)
+    assert d.assoc_ap.shape == (bundle.manifest.sae.width, 3)
+    assert np.isfinite(d.assoc_ap[:, 0]).any(), "the defect types are still associated"
 
 
 def test_shapes_and_invariants(built) -> None:

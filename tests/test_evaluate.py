@@ -218,7 +218,10 @@ def test_cli_evaluate_json_and_bad_dataset(tiny_dataset: Path, random_bundle_dir
     assert err.startswith("error:") and "train/good" in err and len(err.splitlines()) == 1
 
 
-def test_cli_evaluate_class_mismatch(tmp_path: Path, random_bundle_dir: Path, capsys) -> None:  # noqa: ANN001
+def test_a_defect_type_the_model_has_no_class_for_is_scored_not_refused(tmp_path: Path, random_bundle_dir: Path,
+                                                                       capsys) -> None:  # noqa: ANN001
+    """The folder's types need not be the model's classes: every defect is scored (1 - p(ok)); a type
+    without a class of its name stays out of the class confusion only."""
     from main import main
 
     root = _write_dataset(tmp_path / "d")
@@ -226,6 +229,21 @@ def test_cli_evaluate_class_mismatch(tmp_path: Path, random_bundle_dir: Path, ca
     (root / "train" / "stain").rename(root / "train" / "crack")
     (root / "ground_truth" / "stain").rename(root / "ground_truth" / "crack")
     rc = main(["evaluate", "--bundle", str(random_bundle_dir), "--data", str(root), "--backend", "torch",
-               "--out", str(tmp_path / "o"), "--workers", "1"])
-    err = capsys.readouterr().err
-    assert rc == 2 and "crack" in err
+               "--out", str(tmp_path / "o"), "--workers", "1", "--no-baseline"])
+    capsys.readouterr()
+    assert rc == 0
+    m = json.loads((tmp_path / "o" / "metrics.json").read_text())
+    cls = m["classification"]
+    assert cls["class_of_type"] == {"crack": None, "scratch": "scratch"}
+    assert cls["images_without_a_model_class"] == 2 and sum(map(sum, cls["confusion"])) == 6  # 4 good + 2 scratch
+    assert m["image"]["per_type"]["crack"]["n_defect"] == 2 and m["image"]["per_type"]["crack"]["auroc"] is not None
+
+
+def test_a_binary_model_scores_a_multi_type_folder(tmp_path: Path) -> None:
+    """An OK/NG model's one defect class stands for every defect type of the folder."""
+    from app.pipeline.dataset import class_index_of
+
+    assert class_index_of("good", ("ok", "ng")) == 0
+    assert class_index_of("scratch", ("ok", "ng")) == class_index_of("stain", ("ok", "ng")) == 1
+    assert class_index_of("stain", ("ok", "scratch", "dent")) == -1
+    assert class_index_of("dent", ("ok", "scratch", "dent")) == 2

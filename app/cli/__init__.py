@@ -19,5 +19,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "record": ("app.cli.record", "record layer-L patch activations to shards"),
     "train-sae": ("app.cli.train_sae", "train a grid of SAEs on recorded activations"),
     "build-bundle": ("app.cli.build_bundle", "build a model bundle end to end"),
+    "import-timm": ("app.cli.import_timm", "convert a timm ViT checkpoint for build-bundle --vit"),
     "validate": ("app.cli.validate", "validate a model bundle"),
 }

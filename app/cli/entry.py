@@ -40,7 +40,7 @@ def _display_available() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-PIPELINE_COMMANDS = {"synth", "train-vit", "evaluate", "record", "train-sae", "build-bundle"}
+PIPELINE_COMMANDS = {"synth", "train-vit", "evaluate", "record", "train-sae", "build-bundle", "import-timm"}
 
 
 def limit_blas_threads() -> None:

@@ -148,19 +148,23 @@ def _pil_shorter_crop(image_HWC: np.ndarray, prep: Preprocessing) -> np.ndarray:
     return np.asarray(im.crop((left, top, left + cw, top + ch)))
 
 
-def preprocess(image_HWC: np.ndarray, prep: Preprocessing) -> np.ndarray:
-    """RGB uint8 [H, W, 3] -> float32 pixels [1, C, h, w], normalised (C = 3, or 1 for grey)."""
+def fit_to_input(image_HWC: np.ndarray, prep: Preprocessing) -> np.ndarray:
+    """RGB uint8 [H, W, 3] -> RGB uint8 [h, w, 3] at the input size, by the resize policy (what the model sees)."""
     h, w = prep.input_size
     if prep.resize == "shorter_crop":
-        resized = _pil_shorter_crop(image_HWC, prep)
-    elif image_HWC.shape[:2] != (h, w):
+        return _pil_shorter_crop(image_HWC, prep)
+    if image_HWC.shape[:2] != (h, w):
         # INTER_AREA is for shrinking; growing a tiny image uses bilinear instead
         interp = _INTERP[prep.interpolation]
         if interp == cv2.INTER_AREA and (image_HWC.shape[0] < h or image_HWC.shape[1] < w):
             interp = cv2.INTER_LINEAR
-        resized = cv2.resize(image_HWC, (w, h), interpolation=interp)
-    else:
-        resized = image_HWC
+        return cv2.resize(image_HWC, (w, h), interpolation=interp)
+    return image_HWC
+
+
+def normalise(fitted_HWC: np.ndarray, prep: Preprocessing) -> np.ndarray:
+    """An image already at the input size (``fit_to_input``) -> float32 pixels [1, C, h, w] (C = 3, or 1 for grey)."""
+    resized = fitted_HWC
     if prep.channels == 1:
         from PIL import Image
 
@@ -168,6 +172,11 @@ def preprocess(image_HWC: np.ndarray, prep: Preprocessing) -> np.ndarray:
     x = resized.astype(np.float32) / 255.0
     x = (x - np.asarray(prep.mean, np.float32)) / np.asarray(prep.std, np.float32)
     return np.ascontiguousarray(x.transpose(2, 0, 1)[None])
+
+
+def preprocess(image_HWC: np.ndarray, prep: Preprocessing) -> np.ndarray:
+    """RGB uint8 [H, W, 3] -> float32 pixels [1, C, h, w], normalised (C = 3, or 1 for grey)."""
+    return normalise(fit_to_input(image_HWC, prep), prep)
 
 
 def preprocess_batch(images_NHWC: np.ndarray, prep: Preprocessing) -> np.ndarray:

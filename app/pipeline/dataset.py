@@ -11,6 +11,10 @@ Splits, all deterministic from ``seed``:
 - when ``train/`` holds only good images (plain MVTec AD), each test defect image goes to
   train with probability 0.5 and to validation with 0.1, by the same hash, so a supervised
   ViT can be trained; the rest stays test. Good test images stay test.
+
+Any defect folder names work (a hidden folder, ``.ipynb_checkpoints`` say, is skipped; ``ok`` is
+reserved for the good class). ``surface_masks/`` is optional. A defect image's mask is
+``ground_truth/<defect>/<name>_mask.<ext>`` (MVTec AD), or ``<name>.<ext>`` there.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from app.core.errors import InspectorError
+from app.core.preprocess import Preprocessing
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"}
 
@@ -75,10 +80,14 @@ def scan_dataset(root: str | Path, val_fraction: float = 0.1, seed: int = 0) -> 
         if not (root / need).is_dir():
             raise InspectorError("dataset_layout", f"{root} is not in MVTec AD layout: missing folder '{need}/'", path=str(root / need))
     defects = sorted(
-        {p.name for split in ("train", "test") for p in (root / split).iterdir() if p.is_dir() and p.name != "good"}
+        {p.name for split in ("train", "test") for p in (root / split).iterdir()
+         if p.is_dir() and p.name != "good" and not p.name.startswith(".")}
     )
     if not defects:
         raise InspectorError("dataset_layout", f"{root}/test has no defect folders (test/<defect>/)")
+    if reserved := [d for d in defects if d.lower() == "ok"]:
+        raise InspectorError("dataset_layout", f"{root}: a defect folder may not be named '{reserved[0]}' (the good "
+                             "class is 'good' in the folder and 'ok' in the bundle); rename it", path=str(root))
     difficulty = _read_difficulty(root)
     legend = _read_legend(root)
     train_has_defects = any((root / "train" / d).is_dir() and _images(root / "train" / d) for d in defects)
@@ -89,14 +98,7 @@ def scan_dataset(root: str | Path, val_fraction: float = 0.1, seed: int = 0) -> 
             if not folder.is_dir():
                 continue
             for img in _images(folder):
-                mask = None
-                if label != "good":
-                    mask = root / "ground_truth" / label / f"{img.stem}_mask.png"
-                    if not mask.is_file():
-                        raise InspectorError(
-                            "dataset_mask", f"missing ground-truth mask {mask.relative_to(root)} for {img.relative_to(root)}",
-                            path=str(mask),
-                        )
+                mask = _find_mask(root, label, img) if label != "good" else None
                 u = _unit_hash(seed, f"{split}/{label}/{img.name}")
                 if split == "train":
                     s = "val" if u < val_fraction else "train"
@@ -112,6 +114,17 @@ def scan_dataset(root: str | Path, val_fraction: float = 0.1, seed: int = 0) -> 
     if not any(r.split == "train" for r in records):
         raise InspectorError("dataset_layout", f"{root} has no training images")
     return InspectionDataset(root, tuple(defects), tuple(records), legend)
+
+
+def _find_mask(root: Path, label: str, img: Path) -> Path:
+    folder = root / "ground_truth" / label
+    for stem in (f"{img.stem}_mask", img.stem):
+        for suffix in (".png", *sorted(IMAGE_SUFFIXES - {".png"})):
+            if (folder / f"{stem}{suffix}").is_file():
+                return folder / f"{stem}{suffix}"
+    want = Path("ground_truth") / label / f"{img.stem}_mask.png"
+    raise InspectorError("dataset_mask", f"missing ground-truth mask {want} for {img.relative_to(root)} (every defect "
+                         "image needs one: white where the defect is)", path=str(root / want))
 
 
 def _read_difficulty(root: Path) -> dict[str, str]:
@@ -134,47 +147,75 @@ def _read_legend(root: Path) -> dict[int, str]:
 # --- decoded pools --------------------------------------------------------------------
 
 
+def class_index_of(label: str, classes: tuple[str, ...]) -> int:
+    """A folder label's index among a model's classes (``classes[0]`` is the good class).
+
+    A defect type the model has a class of that name for gets it; with a binary OK/NG model every
+    defect type is its one defect class; otherwise -1 (a defect the model has no class for: it is
+    still scored as a defect, just not counted in the class confusion)."""
+    if label in ("good", classes[0]):
+        return 0
+    if label in classes:
+        return classes.index(label)
+    return 1 if len(classes) == 2 else -1
+
+
 @dataclass(frozen=True)
 class Pool:
-    """Decoded images at the model's input size with per-patch targets."""
+    """Decoded images as the model sees them (at its input size) with per-patch targets."""
 
-    images_NHWC: np.ndarray  # uint8 [N, S, S, 3]
-    labels_N: np.ndarray  # int64 [N] class index (0 = ok)
+    images_NHWC: np.ndarray  # uint8 [N, h, w, 3]
+    labels_N: np.ndarray  # int64 [N] class index (0 = ok, -1 = a defect type the model has no class for)
     cover_NP: np.ndarray  # float16 [N, P] defect-mask area fraction per patch
     records: tuple[ImageRecord, ...]
 
 
-def _load_one(args: tuple[ImageRecord, int, int]) -> tuple[np.ndarray, np.ndarray]:
+def _load_one(args: tuple[ImageRecord, tuple[int, int], tuple[int, int], dict | None]) -> tuple[np.ndarray, np.ndarray]:
     import cv2
 
     from app.core.grid import PatchGrid, mask_to_patch_weights
     from app.core.images import load_image, load_mask
+    from app.core.preprocess import Preprocessing, fit_to_input
 
-    rec, size, grid = args
+    rec, (h, w), (gh, gw), prep_json = args
     img = load_image(rec.path).pixels_HWC
-    small = cv2.resize(img, (size, size), interpolation=cv2.INTER_AREA)
+    if prep_json is None:  # the app's own training: the whole image, area-resized
+        small, box = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA), None
+    else:
+        prep = Preprocessing.from_json(prep_json)
+        small, box = fit_to_input(img, prep), prep.view_box(img.shape[:2])
     if rec.mask_path is None:
-        cover = np.zeros(grid * grid, np.float16)
+        cover = np.zeros(gh * gw, np.float16)
     else:
         mask = load_mask(rec.mask_path, img.shape[:2])
-        cover = mask_to_patch_weights(mask, PatchGrid(grid, grid)).astype(np.float16)
+        cover = mask_to_patch_weights(mask, PatchGrid(gh, gw), box=box).astype(np.float16)
     return small, cover
 
 
 def load_pool(
-    records: list[ImageRecord], classes: tuple[str, ...], size: int, grid: int, workers: int = 2,
-    cache: Path | None = None, progress: bool = True,
+    records: list[ImageRecord], classes: tuple[str, ...], size: int | tuple[int, int], grid: int | tuple[int, int],
+    workers: int = 2, cache: Path | None = None, progress: bool = True, *, prep: Preprocessing | None = None,
 ) -> Pool:
-    """Decode, resize and cache a list of records (a .npz-free raw cache: uint8 + float16 .npy)."""
-    key = hashlib.sha256(json.dumps([str(r.path) for r in records] + [size, grid]).encode()).hexdigest()[:16]
-    labels = np.array([0 if r.label == "good" else classes.index(r.label) for r in records], np.int64)
+    """Decode, resize and cache a list of records (a .npz-free raw cache: uint8 + float16 .npy).
+
+    With ``prep`` the images are what the model sees (``fit_to_input``: a centre crop for timm's
+    policy) and the defect cover is measured inside its view box; without it, the whole image is
+    area-resized to ``size`` (the app's own training path)."""
+    hw = (size, size) if isinstance(size, int) else (int(size[0]), int(size[1]))
+    ghw = (grid, grid) if isinstance(grid, int) else (int(grid[0]), int(grid[1]))
+    prep_json = prep.to_json() if prep is not None else None
+    if prep is not None:
+        hw = tuple(prep.input_size)
+    key_parts = [size, grid] if prep is None else [list(hw), list(ghw), prep_json]  # the first: the key pools always had
+    key = hashlib.sha256(json.dumps([str(r.path) for r in records] + key_parts).encode()).hexdigest()[:16]
+    labels = np.array([class_index_of(r.label, tuple("good" if c == "ok" else c for c in classes)) for r in records], np.int64)
     if cache is not None:
         ip, cp = cache / f"pool_{key}_images.npy", cache / f"pool_{key}_cover.npy"
         if ip.is_file() and cp.is_file():
             return Pool(np.load(ip, mmap_mode="r"), labels, np.load(cp), tuple(records))
-    images = np.empty((len(records), size, size, 3), np.uint8)
-    cover = np.empty((len(records), grid * grid), np.float16)
-    jobs = [(r, size, grid) for r in records]
+    images = np.empty((len(records), *hw, 3), np.uint8)
+    cover = np.empty((len(records), ghw[0] * ghw[1]), np.float16)
+    jobs = [(r, hw, ghw, prep_json) for r in records]
     from tqdm import tqdm
 
     bar = tqdm(total=len(jobs), desc="decoding images", unit="img", disable=not progress)

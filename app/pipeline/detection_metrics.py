@@ -195,16 +195,27 @@ class PixelMetrics:
     pos_hist: np.ndarray = field(init=False)
     neg_hist: np.ndarray = field(init=False)
     region_hists: list[np.ndarray] = field(init=False, default_factory=list)  # [bins] per region
+    outside_defect_pixels: int = field(init=False, default=0)  # defect pixels outside the model's view box
 
     def __post_init__(self) -> None:
         self.pos_hist = np.zeros(self.bins, np.int64)
         self.neg_hist = np.zeros(self.bins, np.int64)
         self.region_hists = []
+        self.outside_defect_pixels = 0
 
-    def add(self, map_hw: np.ndarray, mask_HW: np.ndarray) -> None:
+    def add(self, map_hw: np.ndarray, mask_HW: np.ndarray, box: tuple[float, float, float, float] | None = None) -> None:
         """One image: its patch map [grid_h, grid_w] (or a map already at the mask's size)
-        and its ground-truth mask [H, W] (bool or 0/nonzero)."""
+        and its ground-truth mask [H, W] (bool or 0/nonzero).
+
+        ``box`` (top, left, bottom, right): the part of the image the model sees (a centre crop);
+        only pixels inside it are scored, as a cropping evaluation does (anomalib crops the mask
+        with the image); defect pixels outside it are counted in ``outside_defect_pixels``."""
         mask = np.asarray(mask_HW) > 0
+        if box is not None:
+            top, left = max(0, int(round(box[0]))), max(0, int(round(box[1])))
+            bottom, right = min(mask.shape[0], int(round(box[2]))), min(mask.shape[1], int(round(box[3])))
+            self.outside_defect_pixels += int(mask.sum()) - int(mask[top:bottom, left:right].sum())
+            mask = mask[top:bottom, left:right]
         score = np.asarray(map_hw, np.float32)
         if score.shape != mask.shape:
             score = upsample_to_image(score, mask.shape)

@@ -28,6 +28,7 @@ from app.core.dictionary import ANY_DEFECT, WEAK_AP, FeatureDictionary, auto_lab
 from app.core.errors import InspectorError
 from app.core.grid import upsample_to_image
 from app.core.images import load_image
+from app.core.preprocess import Preprocessing
 from app.core.sae import SAEConfig, SAEWeights, encode
 from app.pipeline.latent_stats import (
     LatentStatsAccumulator,
@@ -156,6 +157,14 @@ class _ImageCrops:
         return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
+def _viewed(image_HWC: np.ndarray, prep: Preprocessing | None) -> np.ndarray:
+    """The part of the image the model sees (its centre crop, for timm's preprocessing): the grid spans it."""
+    if prep is None:
+        return image_HWC
+    top, left, bottom, right = (int(round(v)) for v in prep.view_box(image_HWC.shape[:2]))
+    return image_HWC[max(0, top) : bottom, max(0, left) : right]
+
+
 def draw_exemplar_crop(
     image_HWC: np.ndarray, act_P: np.ndarray, grid_hw: tuple[int, int], patch: int, ref: float, crop_size: int
 ) -> np.ndarray:
@@ -233,6 +242,7 @@ def build_dictionary(
         raise InspectorError("dictionary_no_train", "the feature dictionary needs at least one training image")
     rng = np.random.default_rng(seed)
     per_chunk = max(1, CHUNK_TOKENS // n_p)
+    prep = Preprocessing.from_json(recording.header["preprocess"]) if "preprocess" in recording.header else None
 
     # --- 1. training images: statistics and exemplars, streamed --------------------------
     acc = LatentStatsAccumulator(s_width, bins=HIST_BINS, seed=seed)
@@ -275,7 +285,8 @@ def build_dictionary(
         bar.close()
         codes = sp.vstack(parts, format="csc")
         lab_NP = recording.defect_label_NP()[used_test].reshape(-1)
-        surf = np.asarray(recording.surface_cover_NPE[used_test], np.float32).reshape(-1, len(surfaces))
+        # explicit row count: a folder without surface_masks/ has zero surface columns (reshape(-1, 0) is undefined)
+        surf = np.asarray(recording.surface_cover_NPE[used_test], np.float32).reshape(len(used_test) * n_p, len(surfaces))
         parts_K = [lab_NP[:, None] == np.arange(1, n_def + 1)[None, :], surf >= LABEL_MIN_COVER]
         if pooled:
             parts_K.append((lab_NP > 0)[:, None])
@@ -310,7 +321,7 @@ def build_dictionary(
     for i, where in zip(used_imgs, per_image, strict=True):
         check_stop()
         where_s, where_j = np.divmod(where, n_slots)
-        prepared = _ImageCrops(load_image(recording.rows[int(i)]["path"]).pixels_HWC, grid_hw, crop_size)
+        prepared = _ImageCrops(_viewed(load_image(recording.rows[int(i)]["path"]).pixels_HWC, prep), grid_hw, crop_size)
         z_PS = encode(sae_w, sae_cfg, recording.image_tokens(int(i)))
         for s, j in zip(where_s.tolist(), where_j.tolist(), strict=True):
             crops[s, j] = prepared.draw(z_PS[:, s], int(ex_patch[s, j]), float(ref[s]))

@@ -6,7 +6,12 @@
   recall at the threshold; per-class accuracy and the confusion matrix (argmax class);
   pixel AUROC and AUPRO (FPR ≤ 0.3) of the patch defect map, upsampled to each test
   image's ORIGINAL size and compared with its original mask (1,000-bin histograms, see
-  ``detection_metrics.PixelMetrics``);
+  ``detection_metrics.PixelMetrics``), inside the part of the image the model sees (a centre
+  crop for timm's preprocessing; defect pixels outside it are counted apart); a model without a
+  patch head has no map here (its evidence map is measured after the SAE, ``evidence_localisation``);
+- classes: the model's own; a folder's defect type counts as the model's class of the same name,
+  or as the one defect class of a binary OK/NG model; other types are scored as defects but
+  left out of the class confusion;
 - the same image AUROCs for a trivial intensity/contrast baseline fitted on good training
   images, so the model's margin over it is on record.
 """
@@ -26,7 +31,7 @@ import numpy as np
 from app.core.errors import InspectorError
 from app.core.grid import PatchGrid
 from app.core.preprocess import Preprocessing
-from app.pipeline.dataset import ImageRecord, InspectionDataset, load_pool
+from app.pipeline.dataset import ImageRecord, InspectionDataset, class_index_of, load_pool
 from app.pipeline.detection_metrics import (
     DIFFICULTIES,
     IntensityContrastBaseline,
@@ -67,23 +72,23 @@ def _image_hw(path: Path) -> tuple[int, int]:
 
 
 def _class_indices(records: Sequence[ImageRecord], class_names: Sequence[str]) -> np.ndarray:
-    out = []
-    for r in records:
-        name = "ok" if r.label == "good" else r.label
-        if name not in class_names:
-            raise InspectorError(
-                "class_mismatch", f"the dataset has defect type '{r.label}', which the model does not know "
-                f"(its classes: {', '.join(class_names)})", label=r.label,
-            )
-        out.append(list(class_names).index(name))
-    return np.asarray(out, np.int64)
+    """[N] the model's class of each record (-1: a defect type the model has no class for)."""
+    return np.asarray([class_index_of(r.label, tuple(class_names)) for r in records], np.int64)
+
+
+def class_of_type(defect_types: Sequence[str], class_names: Sequence[str]) -> dict[str, str | None]:
+    """How the folder's defect types meet the model's classes (None: scored as a defect, no class)."""
+    out: dict[str, str | None] = {}
+    for t in defect_types:
+        i = class_index_of(t, tuple(class_names))
+        out[t] = class_names[i] if i >= 0 else None
+    return out
 
 
 def _pool(records: list[ImageRecord], class_names: Sequence[str], prep: Preprocessing, grid: PatchGrid,
           workers: int, cache: Path | None, progress: bool):  # noqa: ANN202
-    size = prep.input_size[0]
-    names = tuple("good" if c == "ok" else c for c in class_names)  # load_pool looks labels up by name
-    return load_pool(records, names, size, grid.grid_h, workers=workers, cache=cache, progress=progress)
+    return load_pool(records, tuple(class_names), prep.input_size, (grid.grid_h, grid.grid_w), workers=workers,
+                     cache=cache, progress=progress, prep=prep)
 
 
 def _spread(n_total: int, n_max: int) -> np.ndarray:
@@ -154,14 +159,14 @@ def evaluate(
         raise InspectorError("write_failed", f"cannot create output folder {out}: {exc.strerror}", path=str(out)) from exc
     classes = tuple(class_names) if class_names is not None else dataset.classes
     h, w = preprocessing.input_size
-    if h != w or grid.grid_h != grid.grid_w or h % grid.grid_h:
-        raise ValueError(f"evaluate needs a square input tiled by a square grid, got {preprocessing.input_size} / {grid}")
+    if h % grid.grid_h or w % grid.grid_w:
+        raise ValueError(f"the input {preprocessing.input_size} is not tiled by the grid {grid}")
     test = dataset.split("test")
     val = dataset.split("val")
     if not test:
         raise InspectorError("dataset_layout", f"{dataset.root} has no test images")
     test_true = _class_indices(test, classes)
-    is_defect = test_true != 0
+    is_defect = np.array([r.label != "good" for r in test], bool)
     if not is_defect.any() or is_defect.all():
         raise InspectorError("dataset_layout", f"the test split of {dataset.root} needs both good and defect images")
 
@@ -197,12 +202,15 @@ def evaluate(
     image = auroc_per_group(pred.scores, labels, diffs)
     pred_defect = pred.scores >= thr
     tp = int((pred_defect & is_defect).sum())
-    classification = classification_summary(test_true, pred.predicted_class, classes)
+    known = test_true >= 0  # a defect type the model has no class for stays out of the confusion
+    classification = classification_summary(test_true[known], pred.predicted_class[known], classes)
+    classification["class_of_type"] = class_of_type(dataset.defect_types, classes)
+    classification["images_without_a_model_class"] = int((~known).sum())
     write_confusion_png(out / "confusion.png", classification["confusion"], classes)
 
     # --- pixel metrics at each test image's original size
     t0 = time.perf_counter()
-    pixel = _pixel_metrics(test, pred)
+    pixel = _pixel_metrics(test, pred, preprocessing)
     timings["pixel_metrics"] = time.perf_counter() - t0
 
     metrics: dict[str, Any] = {
@@ -250,17 +258,29 @@ def evaluate(
     return metrics
 
 
-def _pixel_metrics(records: Sequence[ImageRecord], pred: Predictions) -> dict[str, Any]:
+def _pixel_metrics(records: Sequence[ImageRecord], pred: Predictions, prep: Preprocessing) -> dict[str, Any]:
+    if pred.patch_maps is None:
+        return {"auroc": None, "aupro": None, "fpr_limit": FPR_LIMIT, "source": "none: the model has no patch head "
+                "(its localisation is the evidence map's, measured after the SAE)"}
+    return pixel_metrics_of_maps(records, lambda i: pred.patch_maps[i], prep)
+
+
+def pixel_metrics_of_maps(records: Sequence[ImageRecord], map_of: Any, prep: Preprocessing,
+                          to_unit: Any = None) -> dict[str, Any]:
+    """Pixel AUROC and AUPRO of per-patch maps (``map_of(i)`` -> [grid_h, grid_w]) against the
+    records' masks, inside each image's view box. ``to_unit``: a strictly increasing map of the
+    values into 0..1 for the histogram (both metrics depend only on the order of the scores)."""
     from app.core.images import load_mask
 
     acc = PixelMetrics(PIXEL_BINS)
     for i, r in enumerate(records):
         hw = _image_hw(r.path)
         mask = load_mask(r.mask_path, hw) if r.mask_path is not None else np.zeros(hw, bool)
-        acc.add(pred.patch_maps[i], mask)
+        m = np.asarray(map_of(i), np.float64)
+        acc.add(to_unit(m) if to_unit is not None else m, mask, box=prep.view_box(hw))
     return {"auroc": acc.pixel_auroc(), "aupro": acc.aupro(FPR_LIMIT), "fpr_limit": FPR_LIMIT, "bins": PIXEL_BINS,
             "n_regions": acc.n_regions, "n_pixels": int(acc.pos_hist.sum() + acc.neg_hist.sum()),
-            "n_defect_pixels": int(acc.pos_hist.sum())}
+            "n_defect_pixels": int(acc.pos_hist.sum()), "n_defect_pixels_outside_view": acc.outside_defect_pixels}
 
 
 def _write_scores_csv(path: Path, records: Sequence[ImageRecord], pred: Predictions, classes: Sequence[str]) -> None:

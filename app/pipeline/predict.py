@@ -17,7 +17,7 @@ import numpy as np
 from app.core.backends.base import BackendInfo
 from app.core.grid import PatchGrid
 from app.core.outputs import sigmoid, softmax
-from app.core.preprocess import Preprocessing, preprocess_batch
+from app.core.preprocess import Preprocessing, normalise
 from app.pipeline.dataset import Pool
 
 
@@ -25,7 +25,7 @@ from app.pipeline.dataset import Pool
 class Predictions:
     scores: np.ndarray  # [N] float64, 1 - p(ok): the image defect score
     probs: np.ndarray  # [N, C] float64 class probabilities (softmax of the class head)
-    patch_maps: np.ndarray  # [N, grid_h, grid_w] float32, sigmoid of the patch head, 0..1
+    patch_maps: np.ndarray | None  # [N, grid_h, grid_w] float32, sigmoid of the patch head, 0..1; None without one
 
     def __len__(self) -> int:
         return int(self.scores.shape[0])
@@ -54,10 +54,11 @@ def predict_batches(
 ) -> Predictions:
     """Run ``model`` over ``data`` in batches of ``batch`` images.
 
-    ``data``: float32 pixels [N, 3, H, W], already preprocessed; or a ``Pool`` (uint8
-    images [N, S, S, 3]) together with its ``preprocessing``, preprocessed one batch at a
-    time so the whole float copy never exists. ``grid`` gives the patch map's shape; when
-    omitted it is the input size over the (square) patch size implied by P.
+    ``data``: float32 pixels [N, C, H, W], already preprocessed; or a ``Pool`` (uint8
+    images [N, h, w, 3] already at the input size, as ``load_pool`` fits them) together with
+    its ``preprocessing``, normalised one batch at a time so the whole float copy never exists.
+    ``grid`` gives the patch map's shape; when omitted it is the input size over the (square)
+    patch size implied by P. A model without a patch head gives ``patch_maps`` None.
     ``progress(done, total)`` is called after each batch.
     """
     if isinstance(data, Pool):
@@ -66,13 +67,15 @@ def predict_batches(
         images = data.images_NHWC
         n = len(images)
         h, w = preprocessing.input_size
+        if tuple(images.shape[1:3]) != (h, w):
+            raise ValueError(f"the pool's images are {images.shape[1:3]}, not the input size {(h, w)}")
 
         def pixels(i: int, j: int) -> np.ndarray:
-            return preprocess_batch(np.asarray(images[i:j]), preprocessing)
+            return np.concatenate([normalise(im, preprocessing) for im in np.asarray(images[i:j])])
     else:
         arr = np.asarray(data)
-        if arr.ndim != 4 or arr.shape[1] != 3:
-            raise ValueError(f"pixels must be [N, 3, H, W], got {arr.shape}")
+        if arr.ndim != 4 or arr.shape[1] not in (1, 3):
+            raise ValueError(f"pixels must be [N, C, H, W], got {arr.shape}")
         n, h, w = arr.shape[0], arr.shape[2], arr.shape[3]
 
         def pixels(i: int, j: int) -> np.ndarray:
@@ -85,12 +88,16 @@ def predict_batches(
         j = min(n, i + batch)
         cls_logits, patch_logits = model.suffix(model.prefix(pixels(i, j)))
         cls_parts.append(np.asarray(cls_logits, np.float32))
-        patch_parts.append(np.asarray(patch_logits, np.float32))
+        if patch_logits is not None:
+            patch_parts.append(np.asarray(patch_logits, np.float32))
         if progress is not None:
             progress(j, n)
     if not cls_parts:
         raise ValueError("no images to predict")
     cls_NC = np.concatenate(cls_parts)
+    probs = softmax(cls_NC)
+    if not patch_parts:
+        return Predictions(scores=1.0 - probs[:, 0], probs=probs, patch_maps=None)
     patch_NP = np.concatenate(patch_parts)
     if grid is None:
         gh, gw = _infer_grid(h, w, patch_NP.shape[1])
@@ -100,7 +107,6 @@ def predict_batches(
         gh, gw = int(grid[0]), int(grid[1])
     if gh * gw != patch_NP.shape[1]:
         raise ValueError(f"grid {gh}x{gw} does not match the model's {patch_NP.shape[1]} patches")
-    probs = softmax(cls_NC)
     return Predictions(
         scores=1.0 - probs[:, 0],
         probs=probs,
@@ -142,9 +148,9 @@ class TorchModelRunner:
     def prefix(self, pixels_BCHW: np.ndarray) -> np.ndarray:
         return self._run(lambda x: self.module.prefix(x).float().cpu().numpy(), pixels_BCHW)
 
-    def suffix(self, tokens_BTD: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def suffix(self, tokens_BTD: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         def go(t):  # noqa: ANN001, ANN202
             cls, patch = self.module.suffix(t)
-            return cls.float().cpu().numpy(), patch.float().cpu().numpy()
+            return cls.float().cpu().numpy(), None if patch is None else patch.float().cpu().numpy()
 
         return self._run(go, tokens_BTD)

@@ -9,7 +9,8 @@ Output folder:
   ``surface_cover.npy`` float16 [N, P, E] (area fraction of each surface element).
 
 A patch gets a region class when at least 2% of its pixels belong to it, so thin scratches
-are kept. Truncated or mismatched shards are detected at open and named.
+are kept; covers are measured inside the part of the image the model sees (``view_box``: the
+centre crop of timm's preprocessing). Truncated or mismatched shards are detected at open and named.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ LABEL_MIN_COVER = 0.02
 FORMAT = "sae-inspector-activations/1"
 
 
-def _surface_cover(rec: ImageRecord, elements: list[int], grid: PatchGrid, hw: tuple[int, int]) -> np.ndarray:
+def _surface_cover(rec: ImageRecord, elements: list[int], grid: PatchGrid, hw: tuple[int, int],
+                   box: tuple[float, float, float, float] | None = None) -> np.ndarray:
     import cv2
 
     out = np.zeros((grid.num_patches, len(elements)), np.float16)
@@ -45,7 +47,7 @@ def _surface_cover(rec: ImageRecord, elements: list[int], grid: PatchGrid, hw: t
     if lab.shape[:2] != hw:
         lab = cv2.resize(lab, (hw[1], hw[0]), interpolation=cv2.INTER_NEAREST)
     for j, e in enumerate(elements):
-        out[:, j] = mask_to_patch_weights(lab == e, grid)
+        out[:, j] = mask_to_patch_weights(lab == e, grid, box=box)
     return out
 
 
@@ -86,9 +88,10 @@ def record_activations(
             im = load_image(rec.path).pixels_HWC
             imgs.append(im)
             hws.append(im.shape[:2])
+            box = prep.view_box(im.shape[:2])
             if rec.mask_path is not None:
-                cover[start + j] = mask_to_patch_weights(load_mask(rec.mask_path, im.shape[:2]), grid)
-            surf[start + j] = _surface_cover(rec, elements, grid, im.shape[:2])
+                cover[start + j] = mask_to_patch_weights(load_mask(rec.mask_path, im.shape[:2]), grid, box=box)
+            surf[start + j] = _surface_cover(rec, elements, grid, im.shape[:2], box)
         pixels = np.concatenate([preprocess_batch(im[None], prep) for im in imgs])
         tokens = runner.prefix(pixels)[:, grid.num_prefix_tokens :]  # patch tokens only
         if acts is None:
