@@ -212,6 +212,12 @@ def test_missing_folder_is_a_clear_error(random_bundle_dir, part, tmp_path):
     assert not out.parent.exists()
 
 
+def _request(img, **kw):  # noqa: ANN001, ANN003, ANN202
+    from app.report.findings import ReportRequest
+
+    return ReportRequest(image_path=img.path, image_sha256=img.sha256, **kw)
+
+
 @pytest.fixture(scope="module")
 def session(random_bundle_dir, part):
     from app.core.images import load_image
@@ -237,8 +243,8 @@ def test_failed_write_leaves_no_partial_file(session, tmp_path, monkeypatch):
     monkeypatch.setattr(document.os, "fsync", broken_fsync)
     calls: list[float] = []
     with pytest.raises(InspectorError) as exc:
-        export_findings(s, tmp_path / "f.pdf", image_path=img.path, image_sha256=img.sha256,
-                        edits=[LatentEdit(3, "off")], progress=lambda f, t: calls.append(f))
+        export_findings(s, _request(img, edits=(LatentEdit(3, "off"),)), tmp_path / "f.pdf",
+                        progress=lambda f, t: calls.append(f))
     assert exc.value.code == "write_failed" and "Read-only file system" in exc.value.message
     assert list(tmp_path.iterdir()) == []
     assert calls and calls == sorted(calls)
@@ -261,7 +267,7 @@ def test_read_only_folder(session, tmp_path):
         except OSError:
             pass
         with pytest.raises(InspectorError) as exc:
-            export_findings(s, ro / "f.pdf", image_path=img.path, image_sha256=img.sha256)
+            export_findings(s, _request(img), ro / "f.pdf")
         assert exc.value.code == "write_failed" and "ro/f.pdf" in exc.value.message
         assert list(ro.iterdir()) == []
     finally:
@@ -282,11 +288,80 @@ def test_export_api_with_plain_causal_dicts_and_english(session, tmp_path):
             "seed": 7, "top": 5, "controls_per_kind": 3}
     dose = {"latent": 3, "label": "lat 3", "strengths": [-1.0, 0.0, 1.0, 2.0], "scores": [0.9, 0.6, 0.5, 0.3],
             "classes": {"ok": [0.1, 0.4, 0.5, 0.7], "scratch": [0.5, 0.3, 0.3, 0.2], "stain": [0.4, 0.3, 0.2, 0.1]}}
-    r = export_findings(s, tmp_path / "en.pdf", image_path=img.path, image_sha256=img.sha256,
-                        edits=[LatentEdit(3, "scale", 0.5)], rank=rank, dose=dose, notes="plain note", lang="en")
+    from app.report.findings import About, CausalResults
+
+    req = _request(img, edits=(LatentEdit(3, "scale", 0.5),), causal=CausalResults(rank, dose),
+                   about=About(notes="plain note", lang="en"))
+    r = export_findings(s, req, tmp_path / "en.pdf")
     assert r.pages >= 2 and r.images == 4 + 1 + 2
     text = _text(r.path)
     assert "Inspectionfindings" in text and "plainnote" in text and "#3" in text
     settings = json.loads(pypdf.PdfReader(str(r.path)).attachments["session.json"][0])["analyses"]
     assert settings["rank"] == {"top": 5, "controls": 3, "seed": 7}
     assert settings["dose"]["latent"] == 3
+
+
+def test_typed_findings_from_engine_results_are_the_pdfs(session, tmp_path):
+    """The causal results are read once into typed sections; the PDF's numbers are those sections."""
+    from app.core.causal import dose_response, inject, rank_latents
+    from app.report.export import export_findings
+    from app.report.findings import About, CausalResults
+    from app.report.sections import DoseSection, InjectionSection, RankSection
+
+    s, img = session
+    mask = np.zeros((60, 90), bool)
+    mask[10:40, 20:60] = True
+    rank = rank_latents(s, mask, top=4, controls=6, seed=3)
+    dose = dose_response(s, mask, rank.latents[0].id, points=21)
+    injection = inject(s, mask, rank.latents[0].id, r=2.0, controls=5, seed=1)
+    req = _request(img, region_HW=mask, causal=CausalResults(rank, dose, injection), about=About(lang="en"))
+    r = export_findings(s, req, tmp_path / "typed.pdf")
+    f = r.findings
+    assert isinstance(f.rank, RankSection) and isinstance(f.dose, DoseSection) and isinstance(f.injection, InjectionSection)
+    assert [x.id for x in f.rank.latents] == [x.id for x in rank.latents]
+    assert [x.delta_score for x in f.rank.latents] == pytest.approx([x.delta_score for x in rank.latents])
+    assert f.rank.random_latents == pytest.approx(tuple(c.delta_score for c in rank.random_latents))
+    assert f.dose.strengths == pytest.approx(tuple(dose.strengths_K)) and f.dose.scores == pytest.approx(tuple(dose.scores_K))
+    assert f.injection.score == pytest.approx(injection.score) and f.injection.controls == 5
+    assert f.injection.creates_defect == injection.creates_defect
+    nums = _numbers(r.path)
+    assert nums["injection"]["latent"] == injection.latent and nums["rank"]["seed"] == 3
+    text = _text(r.path)
+    assert _squash(f"Injection of latent #{injection.latent}") in text
+    settings = json.loads(pypdf.PdfReader(str(r.path)).attachments["session.json"][0])["analyses"]
+    assert settings["rank"] == {"top": 4, "controls": 6, "seed": 3}
+    assert settings["dose"] == {"latent": dose.latent, "strength_range": 4.0, "points": 21}
+
+
+def test_notes_longer_than_a_page_flow_across_pages(session, tmp_path):
+    """Notes of several pages are laid out (no reportlab LayoutError), every line is in the PDF text."""
+    from app.report.export import export_findings
+    from app.report.findings import About
+
+    s, img = session
+    lines = [f"line {i:04d} of the operator's notes: the scratch runs along the rim" for i in range(400)]
+    lines.insert(200, "傷" * 3000)  # one unbroken Japanese line longer than a page
+    notes = "\n".join(lines)
+    r = export_findings(s, _request(img, about=About(notes=notes, lang="ja")), tmp_path / "long.pdf")
+    reader = pypdf.PdfReader(str(r.path))
+    assert len(reader.pages) == r.pages >= 6
+    text = _text(r.path)
+    for i in (0, 199, 200, 399):
+        assert _squash(f"line {i:04d} of the operator's notes") in text
+    assert "傷" * 100 in text
+    assert set(reader.attachments) == {"session.json", "findings.json"}
+    assert json.loads(reader.attachments["session.json"][0])["notes"] == notes
+
+
+def test_nan_score_is_no_verdict_and_threshold_is_checked(session, tmp_path):
+    from app.core.errors import InspectorError
+    from app.report.findings import build_findings
+    from app.report.sections import Verdict
+
+    v = Verdict(0.5, ("ok", "scratch"), 0.2, float("nan"), (0.8, 0.2), (float("nan"), float("nan")))
+    assert v.is_defect(v.score_before) is False and v.is_defect(v.score_after) is None
+    s, img = session
+    for bad in (float("nan"), 5.0, -0.1):
+        with pytest.raises(InspectorError) as ei:
+            build_findings(s, _request(img, threshold=bad))
+        assert ei.value.code == "bad_argument" and "[0, 1]" in ei.value.message

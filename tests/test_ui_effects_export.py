@@ -16,7 +16,7 @@ from test_ui_main import WAIT_MS, _data_dir, _make_window, no_leaks, samples, wi
 
 def _paint_rect(w, y0=20, x0=30, y1=70, x1=100) -> None:  # noqa: ANN001
     w.mask.rectangle(x0, y0, x1, y1)
-    w._on_mask_committed()
+    w.region.on_committed()
 
 
 def _run_rank(qtbot, w, top=12, controls=16):  # noqa: ANN001, ANN202
@@ -35,7 +35,7 @@ def test_rank_chart_bands_and_click_selects(qtbot, window) -> None:
     _paint_rect(w)
     qtbot.waitUntil(lambda: not w.client.busy, timeout=WAIT_MS)
     res = _run_rank(qtbot, w)
-    assert res is not None and w.last_rank is not None and w.last_rank[1] is res
+    assert res is not None and w.effects_ctl.kept["rank"][1] is res
     n = len(res.latents)
     assert n >= 2
     # the chart: one bar per latent, sorted by |Δscore|
@@ -70,7 +70,7 @@ def test_rank_chart_bands_and_click_selects(qtbot, window) -> None:
     # a latent that is not listed is added when chosen
     absent = next(k for k in range(w.session.width) if k not in w.latent_panel.cards)
     w.effects.select_latent(absent, emit=True)  # e.g. typed into the latent box, then chosen
-    assert absent in w.latent_panel.cards and w.state.control(absent).pinned
+    assert absent in w.latent_panel.cards and w.controls.control(absent).pinned
     assert w.latent_panel.selected == absent
 
 
@@ -93,10 +93,10 @@ def test_dose_response_and_injection(qtbot, window) -> None:
 
     lines = [it for it in w.effects.dose_plot.getPlotItem().items if isinstance(it, InfiniteLine)]
     vals = sorted(round(float(x.value()), 6) for x in lines)
-    assert 0.0 in vals and 1.0 in vals and round(w.state.threshold, 6) in vals
+    assert 0.0 in vals and 1.0 in vals and round(w.results.threshold.value, 6) in vals
     # unchanged (strength 1) equals the baseline score
     assert d.scores_K[d.index_of(1.0)] == pytest.approx(w.baseline.score, abs=1e-5)
-    assert w.last_dose[1] is d
+    assert w.effects_ctl.kept["dose"][1] is d
 
     w.effects.inject_r.setValue(2.0)
     w.effects.inject_btn.click()
@@ -113,19 +113,19 @@ def test_new_image_clears_effects(qtbot, window, samples) -> None:  # noqa: F811
     _run_rank(qtbot, w, top=4, controls=4)
     shown: list[str] = []
     w.imageShown.connect(shown.append)
-    w.open_image(samples / "ok_1.png")
+    w.documents.open_image(samples / "ok_1.png")
     qtbot.waitUntil(lambda: bool(shown) and not w.client.busy, timeout=WAIT_MS)
-    assert w.effects.rank is None and w.last_rank is None and w.effects.table.rowCount() == 0
+    assert w.effects.rank is None and "rank" not in w.effects_ctl.kept and w.effects.table.rowCount() == 0
 
 
 # --- 1. Export findings ---------------------------------------------------------------------
 def _export(qtbot, w, opts, **kw):  # noqa: ANN001, ANN202
     done: list = []
     w.exportFinished.connect(done.append)
-    tid = w.export_findings(opts, **kw)
+    tid = w.exporter.export(opts, **kw)
     if tid is None:
         return None
-    assert w.export_progress is not None and w.export_progress.isVisible()
+    assert w.exporter.progress is not None and w.exporter.progress.isVisible()
     qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
     return done[-1]
 
@@ -144,7 +144,7 @@ def test_export_findings_pdf_with_rank_and_dose(qtbot, window, tmp_path) -> None
     w.latent_panel.cards[res.latents[0].id].on_box.click()
     w.notes.setPlainText("傷あり、要確認 (scratch near rim)")
     qtbot.waitUntil(lambda: not w.client.busy, timeout=WAIT_MS)
-    mask_before, edits_before = w.mask.data.copy(), w.state.edits()
+    mask_before, edits_before = w.mask.data.copy(), w.controls.edits()
     progress: list[float] = []
     out = tmp_path / "out" / "part_findings.pdf"
     out.parent.mkdir()
@@ -152,19 +152,21 @@ def test_export_findings_pdf_with_rank_and_dose(qtbot, window, tmp_path) -> None
 
     done: list = []
     w.exportFinished.connect(done.append)
-    assert w.export_findings(opts) is not None
-    w.export_job.progressed.connect(lambda f, _t: progress.append(f))
+    assert w.exporter.export(opts) is not None
+    w.exporter.job.progressed.connect(lambda f, _t: progress.append(f))
     qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
     r = done[-1]
     assert r.ok, r.error
     assert out.is_file() and out.stat().st_size > 10_000
     assert r.result.findings.rank is not None and r.result.findings.dose is not None
-    assert r.result.findings.operator == "Sato" and r.result.findings.lang == "ja"
-    assert w.export_progress is None and w.export_job is None
+    assert r.result.findings.about.operator == "Sato" and r.result.findings.lang == "ja"
+    assert tuple((e.latent, e.op, e.value) for e in r.result.findings.edits) == tuple(
+        (e.latent, e.op, e.value) for e in w.results.shown.request.edits)  # what the screen showed
+    assert w.exporter.progress is None and w.exporter.job is None
     assert w.banner.isVisible() and out.name in w.banner.text.text()
     assert w.banner.action.isVisible()  # "Open PDF"
     # nothing lost
-    assert np.array_equal(w.mask.data, mask_before) and w.state.edits() == edits_before
+    assert np.array_equal(w.mask.data, mask_before) and w.controls.edits() == edits_before
     assert w.notes.toPlainText().startswith("傷あり")
     pypdf = pytest.importorskip("pypdf")
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(str(out)).pages)
@@ -172,10 +174,10 @@ def test_export_findings_pdf_with_rank_and_dose(qtbot, window, tmp_path) -> None
 
     # an existing file: asked first; "no" keeps it, "yes" overwrites
     asked: list[Path] = []
-    w.confirm_overwrite = lambda p: asked.append(p) or False
+    w.exporter.confirm_overwrite = lambda p: asked.append(p) or False
     mtime = out.stat().st_mtime_ns
-    assert w.export_findings(opts) is None and asked == [out] and out.stat().st_mtime_ns == mtime
-    w.confirm_overwrite = lambda p: asked.append(p) or True
+    assert w.exporter.export(opts) is None and asked == [out] and out.stat().st_mtime_ns == mtime
+    w.exporter.confirm_overwrite = lambda p: asked.append(p) or True
     r2 = _export(qtbot, w, opts)
     assert r2.ok and len(asked) == 2 and out.stat().st_mtime_ns != mtime
 
@@ -191,12 +193,12 @@ def test_export_cancel_and_failure_keep_work(qtbot, window, tmp_path) -> None:
     out = tmp_path / "c.pdf"
     done: list = []
     w.exportFinished.connect(done.append)
-    w.export_findings(ExportOptions(out))
+    w.exporter.export(ExportOptions(out))
     from PySide6.QtWidgets import QPushButton
 
-    btn = w.export_progress.findChild(QPushButton)
+    btn = w.exporter.progress.findChild(QPushButton)
     qtbot.mouseClick(btn, Qt.MouseButton.LeftButton)  # the progress dialog's Cancel button
-    assert w.export_job.is_cancelled()
+    assert w.exporter.job.is_cancelled()
     qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
     assert not done[-1].ok and done[-1].error.code == "cancelled"
     assert not out.exists() and not list(tmp_path.glob("*.tmp*"))
@@ -244,7 +246,7 @@ def test_export_dialog_remembers_operator_and_station(qtbot, window) -> None:
     QTimer.singleShot(200, close_it)
     qtbot.keyClick(w, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert seen == ["exportDialog"]
-    assert w.export_action.shortcut().toString() == "Ctrl+E"
+    assert w.menus.export_action.shortcut().toString() == "Ctrl+E"
 
 
 # --- 3. backend fallback in the UI ------------------------------------------------------------
@@ -275,7 +277,7 @@ def test_backend_failure_falls_back_visibly(qtbot, window) -> None:
     qtbot.waitUntil(lambda: not w.client.busy, timeout=WAIT_MS)
     before_label = w.backend_label.text()
     assert "onnxruntime" in before_label
-    mask, edits = w.mask.data.copy(), w.state.edits()
+    mask, edits = w.mask.data.copy(), w.controls.edits()
     fb = w.session.backend
     fb.active = _FailOnce(fb.active)
     shown: list[int] = []
@@ -290,7 +292,7 @@ def test_backend_failure_falls_back_visibly(qtbot, window) -> None:
     assert new["backend"] != "onnxruntime" or new["device"] != "cpu" or "torch" in text
     assert new["backend"] in w.backend_label.text() and w.backend_label.text() != before_label
     assert w.after is not None and np.isfinite(w.after.score)  # the score still arrives
-    assert np.array_equal(w.mask.data, mask) and w.state.edits() == edits and w.notes.toPlainText() == "do not lose"
+    assert np.array_equal(w.mask.data, mask) and w.controls.edits() == edits and w.notes.toPlainText() == "do not lose"
     assert fb.notices and "switched to" in fb.notices[-1]
 
 
@@ -299,8 +301,8 @@ def test_about_diagnostics_dialog(qtbot, window) -> None:
     from PySide6.QtGui import QGuiApplication
 
     w = window
-    w.show_about()
-    dlg = w.diagnostics_dialog
+    w.menus.show_about()
+    dlg = w.menus.diagnostics_dialog
     assert dlg is not None and dlg.isVisible()
     qtbot.waitUntil(lambda: dlg.diagnostics is not None, timeout=WAIT_MS)
     import numpy
@@ -319,4 +321,4 @@ def test_about_diagnostics_dialog(qtbot, window) -> None:
     clip = QGuiApplication.clipboard().text()
     assert "onnxruntime" in clip and "Log folder" in clip and numpy.__version__ in clip
     dlg.close()
-    qtbot.waitUntil(lambda: w.diagnostics_dialog is None, timeout=5000)
+    qtbot.waitUntil(lambda: w.menus.diagnostics_dialog is None, timeout=5000)

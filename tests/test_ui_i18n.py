@@ -140,7 +140,7 @@ def _check_japanese(qtbot, w, random_bundle_dir, tmp_path) -> None:  # noqa: ANN
     w.start(bundle=random_bundle_dir)
     qtbot.waitUntil(lambda: w.image is not None and w.after is not None and not w.client.busy, timeout=WAIT_MS)
     w.mask.rectangle(30, 20, 100, 70)
-    w._on_mask_committed()
+    w.region.on_committed()
     qtbot.waitUntil(lambda: bool(w.latent_panel.cards) and not w.client.busy, timeout=WAIT_MS)
     shown: list[str] = []
     w.effectShown.connect(shown.append)
@@ -230,7 +230,7 @@ def test_language_menu_writes_the_setting(qtbot, no_leaks, samples, tmp_path, mo
     store = tmp_path / "store"
     store.mkdir()
     w = _make_window(qtbot, store, samples)
-    ja = next(a for a in w.lang_group.actions() if a.data() == "ja")
+    ja = next(a for a in w.menus.lang_group.actions() if a.data() == "ja")
     ja.trigger()
     assert w.settings.value(i18n.LANGUAGE_KEY) == "ja"
     assert i18n.ui_language(w.settings) == "ja"

@@ -109,7 +109,7 @@ def _paint(qtbot, w, pts: list[tuple[float, float]]) -> None:  # noqa: ANN001
 def test_open_paint_toggle_undo(qtbot, window) -> None:
     w = window
     assert Path(w.image.path).name == "scratch_1.png"  # the first sample opened by itself
-    assert w.gt_mask is not None and w.gt_action.isEnabled()  # ground truth found beside it
+    assert w.gt_mask is not None and w.menus.gt_action.isEnabled()  # ground truth found beside it
     assert "whole image" in w.region_info.text()
     assert w.mask.shape == (96, 128)
     assert "onnxruntime" in w.backend_label.text()
@@ -132,19 +132,19 @@ def test_open_paint_toggle_undo(qtbot, window) -> None:
     shown: list[int] = []
     w.resultShown.connect(shown.append)
     card.on_box.click()  # a toggle: dispatched at once
-    assert w.state.edits()[0].latent == latent and w.state.edits()[0].op == "off"
+    assert w.controls.edits()[0].latent == latent and w.controls.edits()[0].op == "off"
     qtbot.waitUntil(lambda: bool(shown) and abs(w.after.score - base) > 1e-9, timeout=WAIT_MS)
     assert w.verdict.after_score.text() == f"{w.after.score:.3f}"
-    assert len(w.state.history) >= 2
+    assert len(w.history.scores.points) >= 2
     assert shown[-1] == w.client.latest_id  # only the latest request's result is shown
 
     qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the stroke
     assert w.mask.is_empty()
     qtbot.waitUntil(lambda: "whole image" in w.latent_panel.title.text(), timeout=WAIT_MS)
-    w.redo()
+    w.history.redo()
     assert not w.mask.is_empty()
     w.latent_panel.reset_all()
-    assert w.state.edits() == ()
+    assert w.controls.edits() == ()
     qtbot.waitUntil(lambda: abs(w.after.score - base) < 1e-6, timeout=WAIT_MS)
 
 
@@ -159,33 +159,33 @@ def test_slider_drags_coalesce_and_stale_results_drop(qtbot, window) -> None:
     qtbot.waitUntil(lambda: not w.client.busy and bool(shown) and shown[-1] == w.client.latest_id, timeout=WAIT_MS)
     assert w.client.latest_id - first < 21  # coalesced: fewer requests than moves
     assert shown == sorted(shown)
-    assert w.state.edits()[0].op == "scale" and w.state.edits()[0].value == 0.0
+    assert w.controls.edits()[0].op == "scale" and w.controls.edits()[0].value == 0.0
 
 
 def test_tools_fill_rect_polygon_brush_keys(qtbot, window) -> None:
     w = window
-    w.set_tool("rect")
+    w.region.set_tool("rect")
     _paint(qtbot, w, [(10, 10), (30, 20), (50, 40)])
     assert w.mask.data[20:40, 10:50].all()
-    w.set_tool("polygon")
+    w.region.set_tool("polygon")
     vp = w.canvas.viewport()
     for p in [(80, 10), (120, 10), (120, 40)]:
         qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=_view_point(w, *p))
     w.canvas.close_polygon()
     assert w.mask.data[15, 115]
-    w.invert_mask()
+    w.region.invert()
     assert not w.mask.data[30, 30]
-    w.clear_mask()
+    w.region.clear()
     assert w.mask.is_empty()
-    w.set_tool("paint")
+    w.region.set_tool("paint")
     r = w.mask.brush_radius
     qtbot.keyClick(w, Qt.Key.Key_BracketRight)
     assert w.mask.brush_radius > r and w.tools.brush.value() == w.mask.brush_radius
-    w.use_ground_truth()
+    w.region.use_ground_truth()
     assert w.mask.data[40, 60] and not w.mask.data[5, 5]
-    w.mask_from_defect_map(0.0)
+    w.region.from_defect_map(0.0)
     assert w.mask.data.all()
-    rows = dict(w.shortcut_table())
+    rows = dict(w.menus.shortcut_table())
     assert any("Undo" in k for k in rows) and "Ctrl+Z" in rows.values()
 
 
@@ -200,25 +200,25 @@ def test_save_and_reload_session(qtbot, window, tmp_path) -> None:
         w.latent_panel.cards[ids[1]].slider.setValue(10)  # strength 0.5
     w.verdict.threshold.setValue(0.42)
     w.notes.setPlainText("rim scratch, check latent")
-    edits, mask = w.state.edits(), w.mask.data.copy()
+    edits, mask = w.controls.edits(), w.mask.data.copy()
     path = tmp_path / "s" / "finding.json"
     path.parent.mkdir()
-    assert w.save_session_file(path)
+    assert w.files.save(path)
     saved = json.loads(path.read_text())
-    assert saved["mask_png"] and saved["bundle"]["hash"] == w.session.bundle.hash
+    assert saved["mask_png_base64"] and saved["bundle"]["hash"] == w.session.bundle.hash
 
     # change everything, then reload
-    w.clear_mask()
+    w.region.clear()
     w.latent_panel.reset_all()
     w.verdict.threshold.setValue(0.9)
     w.notes.setPlainText("")
     loaded: list[str] = []
     w.imageShown.connect(loaded.append)
-    w.load_session_file(path)
+    w.files.load(path)
     qtbot.waitUntil(lambda: bool(loaded) and not w.client.busy, timeout=WAIT_MS)
     assert np.array_equal(w.mask.data, mask)
-    assert w.state.edits() == edits
-    assert abs(w.state.threshold - 0.42) < 1e-9 and abs(w.verdict.threshold.value() - 0.42) < 1e-9
+    assert w.controls.edits() == edits
+    assert abs(w.results.threshold.value - 0.42) < 1e-9 and abs(w.verdict.threshold.value() - 0.42) < 1e-9
     assert w.notes.toPlainText() == "rim scratch, check latent"
     qtbot.waitUntil(lambda: w.latent_panel.cards.get(ids[0]) is not None, timeout=WAIT_MS)
     assert not w.latent_panel.cards[ids[0]].on_box.isChecked()
@@ -230,12 +230,12 @@ def test_bad_bundle_keeps_the_current_one(qtbot, window, tmp_path) -> None:
     bad.mkdir()
     (bad / "bundle.json").write_text('{"schema_version": 99}')
     current = w.session
-    w.open_bundle(bad)
+    w.bundles.open_bundle(bad)
     qtbot.waitUntil(lambda: w.banner.isVisible() and w.banner.level == "error", timeout=WAIT_MS)
     assert "schema_version" in w.banner.text.text()  # the engine's own message
     assert "Still using" in w.banner.text.text()
     assert w.session is current
-    qtbot.waitUntil(lambda: w.loader is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.bundles.loader is None, timeout=WAIT_MS)
     # still works
     base = w.after.score
     next(iter(w.latent_panel.cards.values())).on_box.click()
@@ -245,10 +245,10 @@ def test_bad_bundle_keeps_the_current_one(qtbot, window, tmp_path) -> None:
 def test_cancel_bundle_load_keeps_current(qtbot, window, random_bundle_dir) -> None:
     w = window
     current = w.session
-    w.open_bundle(random_bundle_dir)
+    w.bundles.open_bundle(random_bundle_dir)
     assert w.cancel_btn.isVisibleTo(w)
-    w.cancel_bundle_load()
-    qtbot.waitUntil(lambda: not w._loaders, timeout=WAIT_MS)
+    w.bundles.cancel_load()
+    qtbot.waitUntil(lambda: not w.bundles.loaders, timeout=WAIT_MS)
     assert w.session is current
 
 
@@ -259,9 +259,9 @@ def test_search_and_dictionary_browser(qtbot, window) -> None:
     w.latent_panel.search.setText(str(target))
     assert w.latent_panel.matches.count() >= 1
     w.latent_panel._add_top_match()
-    assert target in w.latent_panel.cards and w.state.control(target).pinned
-    w.open_dictionary()
-    dlg = w.dictionary_browser
+    assert target in w.latent_panel.cards and w.controls.control(target).pinned
+    w.bundles.open_dictionary()
+    dlg = w.bundles.dictionary_browser
     assert dlg.table.rowCount() == width
     dlg.table.sortItems(3, Qt.SortOrder.DescendingOrder)  # by frequency
     freqs = [dlg.table.item(r, 3).data(Qt.ItemDataRole.UserRole) for r in range(width)]
@@ -287,31 +287,6 @@ def test_search_and_dictionary_browser(qtbot, window) -> None:
     dlg.close()
 
 
-def test_autosave_and_crash_restore(qtbot, no_leaks, random_bundle_dir, samples, tmp_path, _data_dir) -> None:
-    store = tmp_path / "store"
-    store.mkdir()
-    w = _make_window(qtbot, store, samples)
-    w.start(bundle=random_bundle_dir)
-    qtbot.waitUntil(lambda: w.image is not None and w.after is not None and not w.client.busy, timeout=WAIT_MS)
-    w.mask.rectangle(10, 10, 40, 40)
-    w._on_mask_committed()
-    qtbot.waitUntil(lambda: w.autosave_path.is_file(), timeout=5000)
-    w.close()
-    assert not (w.autosave_dir / "running.json").exists()  # a clean exit
-    # a crashed run leaves its lock with a pid that no longer exists
-    (w.autosave_dir / "running.json").write_text(json.dumps({"pid": 2**22 + 12345}))
-    w2 = _make_window(qtbot, store, samples)
-    assert w2.banner.isVisible() and "Restore" in w2.banner.action.text()
-    w2.start(bundle=random_bundle_dir)
-    qtbot.waitUntil(lambda: w2.image is not None and not w2.client.busy, timeout=WAIT_MS)
-    shown: list[str] = []
-    w2.imageShown.connect(shown.append)
-    w2.banner.action.click()
-    qtbot.waitUntil(lambda: bool(shown) and not w2.client.busy, timeout=WAIT_MS)
-    assert w2.mask.data[20, 20] and w2.mask.data.sum() == 31 * 31
-    w2.close()
-
-
 def test_start_without_bundle_says_so(qtbot, no_leaks, samples, tmp_path) -> None:
     store = tmp_path / "empty_store"
     store.mkdir()
@@ -319,8 +294,8 @@ def test_start_without_bundle_says_so(qtbot, no_leaks, samples, tmp_path) -> Non
     w.start()
     assert w.banner.isVisible() and "No default model bundle" in w.banner.text.text()
     assert w.bundle_combo.itemData(w.bundle_combo.count() - 1) == "__browse__"
-    w.open_image(samples / "ok_1.png")  # remembered until a bundle is chosen
-    assert w._pending_image and w.session is None
+    w.documents.open_image(samples / "ok_1.png")  # remembered until a bundle is chosen
+    assert w.documents.pending_image and w.session is None
     w.close()
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from app.core.errors import InspectorError
-from app.core.fuzzy import fuzzy_search
+from app.core.latent_search import search_latents
 from app.core.user_labels import UserLabels, labels_path
 
 
@@ -58,11 +58,17 @@ def test_corrupt_file_is_kept_untouched(tmp_path) -> None:
     assert json.loads(u.path.read_text())["labels"] == {"1": "x"}
 
 
-def test_fuzzy_search() -> None:
+def test_latent_search_best_match_first() -> None:
     labels = ["scratch, AP 0.8", "stain, AP 0.4", "weak: dent, AP 0.1", "solder_mask", "scratch deep"]
-    ids = [i for i, _ in fuzzy_search("scratch", labels)]
-    assert set(ids[:2]) == {0, 4}
-    assert fuzzy_search("3", labels)[0][0] == 3
-    assert fuzzy_search("#2", labels)[0][0] == 2
-    assert 0 in [i for i, _ in fuzzy_search("scrach", labels)]  # a typo still finds it
-    assert fuzzy_search("", labels) == []
+    ids = [i for i, _ in search_latents("scratch", labels)]
+    assert set(ids[:2]) == {0, 4} and 1 not in ids[:2]
+    assert search_latents("3", labels)[0][0] == 3
+    assert search_latents("#2", labels)[0][0] == 2
+    assert search_latents("scrach", labels)[0][0] in (0, 4)  # a typo still finds it, first
+    assert search_latents("", labels) == []
+    # relevance decides the order, not the id: the closer label wins over a lower id
+    ranked = search_latents("solder mask", ["mask edge", "solder", "solder mask", "pad"])
+    assert ranked[0][0] == 2 and [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
+    # an id beats any text match, and id prefixes follow it
+    many = [f"latent {i}" for i in range(30)]
+    assert [i for i, _ in search_latents("2", many)[:2]] == [2, 20]

@@ -92,15 +92,16 @@ def run(args: argparse.Namespace) -> int:
         result = _run_session(args)
     else:
         result = _run_image(args)
-    f = result.findings
+    v = result.findings.verdict
     print(f"wrote {result.path} ({result.pages} pages, {result.size_bytes / 1024:.0f} KB): score "
-          f"{f.score_before:.4f} -> {f.score_after:.4f}, threshold {f.threshold:.4f}")
+          f"{v.score_before:.4f} -> {v.score_after:.4f}, threshold {v.threshold:.4f}")
     return 0
 
 
 def _run_image(args: argparse.Namespace) -> Any:
     from app.core.images import load_image, load_mask
     from app.report.export import export_findings
+    from app.report.findings import About, CausalResults, ReportRequest
 
     edits = parse_edits(args.edit)
     settings: dict[str, Any] = {}
@@ -119,13 +120,14 @@ def _run_image(args: argparse.Namespace) -> Any:
     session = _open(bundle, backend, args.device)
     session.analyze(img.pixels_HWC)
     rank, dose = run_causal(session, mask, settings)
-    return export_findings(
-        session, args.out, image_path=str(Path(img.path).resolve()), image_sha256=img.sha256, mask_HW=mask,
-        edits=edits, threshold=args.threshold, recon_only=args.recon_only, operator=args.operator or "",
-        station=args.station or "", part_id=args.part_id or "", notes=args.notes or "", truth_HW=truth, rank=rank,
-        dose=dose, analyses=settings, image_notes=img.notes, backend_choice=backend,
-        bundle_path=str(Path(bundle).resolve()), lang=args.lang, overwrite=args.force,
+    request = ReportRequest(
+        image_path=str(Path(img.path).resolve()), image_sha256=img.sha256, region_HW=mask, edits=tuple(edits),
+        threshold=args.threshold, recon_only=args.recon_only, truth_HW=truth,
+        about=About(args.operator or "", args.station or "", args.part_id or "", args.notes or "", args.lang),
+        causal=CausalResults(rank, dose), analyses=settings, image_notes=tuple(img.notes), backend_choice=backend,
+        bundle_path=str(Path(bundle).resolve()),
     )
+    return export_findings(session, request, args.out, overwrite=args.force)
 
 
 def _extract_pdf_session(pdf: Path, folder: Path) -> Path:
@@ -153,6 +155,7 @@ def _run_session(args: argparse.Namespace) -> Any:
     from app.core.grid import resize_mask
     from app.core.images import load_image
     from app.report.export import export_findings
+    from app.report.findings import About, CausalResults, ReportRequest
 
     if args.edit or args.mask or args.rank or args.dose is not None or args.recon_only:
         raise InspectorError("usage", "--session replays the session as saved; --edit, --mask, --rank, --dose and "
@@ -185,13 +188,15 @@ def _run_session(args: argparse.Namespace) -> Any:
     session.analyze(img.pixels_HWC)
     settings = {k: v for k, v in (doc.analyses or {}).items() if k in ("rank", "dose")}
     rank, dose = run_causal(session, mask, settings)
-    return export_findings(
-        session, args.out, image_path=doc.image_path, image_sha256=img.sha256, mask_HW=mask, edits=doc.edits,
-        threshold=doc.threshold, recon_only=doc.recon_only,
+    about = About(
         operator=doc.operator if args.operator is None else args.operator,
         station=doc.station if args.station is None else args.station,
         part_id=doc.part_id if args.part_id is None else args.part_id,
-        notes=doc.notes if args.notes is None else args.notes, truth_HW=truth, rank=rank, dose=dose,
-        analyses=settings, image_notes=img.notes, backend_choice=backend, bundle_path=bundle, lang=args.lang,
-        overwrite=args.force,
+        notes=doc.notes if args.notes is None else args.notes, lang=args.lang,
     )
+    request = ReportRequest(
+        image_path=doc.image_path, image_sha256=img.sha256, region_HW=mask, edits=doc.edits, threshold=doc.threshold,
+        recon_only=doc.recon_only, truth_HW=truth, about=about, causal=CausalResults(rank, dose), analyses=settings,
+        image_notes=tuple(img.notes), backend_choice=backend, bundle_path=bundle,
+    )
+    return export_findings(session, request, args.out, overwrite=args.force)

@@ -138,11 +138,14 @@ def _report(session: Any, out: Path, img: Any, edit: Any, kind: str, lang: str) 
             raise
         export_findings = None
     if export_findings is not None:
-        res = export_findings(
-            session, out / f"findings-{lang}.pdf", image_path=img.path, image_sha256=img.sha256, mask_HW=None,
-            edits=[edit] if edit is not None else [], image_notes=img.notes, backend_choice=kind,
-            bundle_path=str(session.bundle.root), lang=lang, overwrite=True,
+        from app.report.findings import About, ReportRequest
+
+        request = ReportRequest(
+            image_path=img.path, image_sha256=img.sha256, edits=(edit,) if edit is not None else (),
+            about=About(lang=lang), image_notes=tuple(img.notes), backend_choice=kind,
+            bundle_path=str(session.bundle.root),
         )
+        res = export_findings(session, request, out / f"findings-{lang}.pdf", overwrite=True)
         data = Path(res.path).read_bytes()
         if not data.startswith(b"%PDF") or len(data) < 1000:
             raise InspectorError("self_test", f"the report {res.path.name} is not a valid PDF")

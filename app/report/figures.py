@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from app.core.grid import upsample_to_image  # noqa: E402
+from app.report.sections import DoseSection, RankSection  # noqa: E402
 
 DPI = 150
 
@@ -175,24 +176,9 @@ def exemplar_strip_png(crops: list[np.ndarray] | tuple[np.ndarray, ...], cell_px
     return buf.getvalue()
 
 
-def _control_values(rank: dict, key: str) -> np.ndarray:
-    ctrl = rank.get("controls", rank)
-    vals = ctrl.get(key, []) if isinstance(ctrl, dict) else []
-    out = [v.get("delta_score", np.nan) if isinstance(v, dict) else v for v in vals]
-    arr = np.asarray([x for x in out if x is not None], np.float64)
-    return arr[np.isfinite(arr)]
-
-
-def control_band(rank: dict, key: str, lo: float = 5.0, hi: float = 95.0) -> tuple[float, float] | None:
-    v = _control_values(rank, key)
-    if v.size == 0:
-        return None
-    return float(np.percentile(v, lo)), float(np.percentile(v, hi))
-
-
-def rank_chart_png(rank: dict, *, width_in: float, labels: dict[str, str]) -> tuple[bytes, float, float]:
+def rank_chart_png(rank: RankSection, *, width_in: float, labels: dict[str, str]) -> tuple[bytes, float, float]:
     """Horizontal bars of Δ score per latent (top first) over the controls' 5–95% bands."""
-    lat = list(rank.get("latents", []))
+    lat = rank.latents
     n = max(len(lat), 1)
     fig_h = 0.45 + 0.17 * n + 0.35
     with plt.rc_context(_rc()):
@@ -201,23 +187,19 @@ def rank_chart_png(rank: dict, *, width_in: float, labels: dict[str, str]) -> tu
                  ("random_directions", "#fdd0a2", labels.get("random_directions", "random directions, 5–95%"))]
         handles = []
         for key, color, text in bands:
-            b = control_band(rank, key)
+            b = rank.band(key)
             if b is not None:
                 handles.append(ax.axvspan(b[0], b[1], color=color, alpha=0.6, lw=0, label=text))
         ys = np.arange(len(lat))[::-1]
-        deltas = np.array([float(x.get("delta_score", 0.0) or 0.0) for x in lat])
-        outside = []
-        for x in lat:
-            p = x.get("percentile_vs_control")
-            outside.append(bool(x["beats_p95"]) if "beats_p95" in x else p is not None and p >= 95)
-        colors = ["#1f5fa8" if o else "#7f9cc0" for o in outside]
+        deltas = np.array([x.delta_score for x in lat], np.float64)
+        colors = ["#1f5fa8" if x.beats_p95 else "#7f9cc0" for x in lat]
         ax.barh(ys, deltas, height=0.62, color=colors, zorder=3)
         ax.axvline(0.0, color="black", lw=0.6, zorder=4)
         ax.set_yticks(ys)
-        ax.set_yticklabels([f"#{x.get('id')}  {str(x.get('label', ''))[:28]}" for x in lat], fontsize=6.5)
+        ax.set_yticklabels([f"#{x.id}  {x.label[:28]}" for x in lat], fontsize=6.5)
         ax.set_xlabel(labels.get("xlabel", "Δ defect score when switched off in the region"), fontsize=7)
         lim = max(float(np.max(np.abs(deltas))) if deltas.size else 0.0,
-                  *[abs(v) for k, _, _ in bands for v in (control_band(rank, k) or (0.0, 0.0))], 0.02) * 1.12
+                  *[abs(v) for k, _, _ in bands for v in (rank.band(k) or (0.0, 0.0))], 0.02) * 1.12
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-0.7, len(lat) - 0.3)
         ax.grid(axis="x", lw=0.3, color="#dddddd", zorder=0)
@@ -230,25 +212,16 @@ def rank_chart_png(rank: dict, *, width_in: float, labels: dict[str, str]) -> tu
         return _save(fig), width_in, fig_h
 
 
-def dose_plot_png(dose: dict, *, width_in: float, height_in: float, threshold: float, class_names: tuple[str, ...],
+def dose_plot_png(dose: DoseSection, *, width_in: float, height_in: float, threshold: float,
                   labels: dict[str, str]) -> tuple[bytes, float, float]:
     """Defect score (bold) and class probabilities (thin) against the latent's strength."""
-    s = np.asarray(dose.get("strengths", []), np.float64)
-    scores = np.asarray(dose.get("scores", []), np.float64)
-    probs = dose.get("class_probs", dose.get("classes"))
-    names = tuple(dose.get("class_names", class_names))
-    series: list[tuple[str, np.ndarray]] = []
-    if isinstance(probs, dict):
-        series = [(str(k), np.asarray(v, np.float64)) for k, v in probs.items()]
-    elif probs is not None and len(probs):
-        p = np.asarray(probs, np.float64)
-        if p.ndim == 2 and p.shape[0] == s.size:
-            series = [(names[i] if i < len(names) else f"class {i}", p[:, i]) for i in range(p.shape[1])]
+    s = np.asarray(dose.strengths, np.float64)
+    scores = np.asarray(dose.scores, np.float64)
     with plt.rc_context(_rc()):
         fig, ax = plt.subplots(figsize=(width_in, height_in))
         cmap = plt.get_cmap("tab10")
-        for i, (name, v) in enumerate(series):
-            ax.plot(s, v, lw=0.8, color=cmap(i % 10), alpha=0.85, label=f"p({name})")
+        for i, (name, v) in enumerate(dose.class_probs):
+            ax.plot(s, np.asarray(v, np.float64), lw=0.8, color=cmap(i % 10), alpha=0.85, label=f"p({name})")
         ax.plot(s, scores, lw=1.8, color="black", marker="o", ms=2.5, label=labels.get("score", "defect score"), zorder=5)
         ax.axhline(threshold, color="#c0392b", lw=0.8, ls="--", label=labels.get("threshold", "threshold"))
         for x, text in ((0.0, labels.get("off", "off")), (1.0, labels.get("unchanged", "unchanged"))):

@@ -1,9 +1,10 @@
-"""The plain ``Findings`` value that the PDF is drawn from, and how it is built from a session.
+"""The findings of one part, typed, and how they are built from a session.
 
-``Findings`` holds only plain data: strings, numbers, tuples, dicts, numpy arrays. The
-causal results (ranking, dose-response) arrive as the dicts their ``to_json()`` gives, so
-the report never depends on the engine's classes. ``build_findings`` is the only function
-here that talks to an ``InspectionSession``; it is passed in, never imported, so this
+``ReportRequest`` is what the GUI's export and the CLI's ``report`` ask for (the image, the
+region, the edits, who and where, the causal results computed for this region). ``build_findings``
+turns it, with the session that analysed the image, into one ``Findings`` value of frozen
+dataclasses (``Verdict``, ``EditRow``, ``RankSection``, ``DoseSection``, ``InjectionSection``);
+the PDF is drawn from that value alone. The session is passed in, never imported, so this
 package needs neither Qt nor torch.
 """
 
@@ -12,8 +13,8 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from app import __version__
 from app.core.document import SessionDocument
 from app.core.edits import LatentEdit
 from app.core.errors import InspectorError
+from app.report.sections import DoseSection, EditRow, InjectionSection, RankSection, Verdict
 
 SESSION_FILE = "session.json"
 MASK_FILE = "session.mask.png"
@@ -33,18 +35,45 @@ MAX_EXEMPLARS = 12
 
 Progress = Callable[[float, str], None]
 
+__all__ = ["About", "CausalResults", "EditRow", "Findings", "ReportRequest", "Verdict", "build_findings"]
+
 
 @dataclass(frozen=True)
-class EditRow:
-    latent: int
-    label: str
-    op: str  # off | scale | set | add
-    value: float
-    score_alone: float  # defect score with only this edit, in the region
-    delta_alone: float  # score_alone - score_before
-    # where the latent fires hardest on held-out parts: ((class, share), ...) and how many parts
-    strongest: tuple[tuple[str, float], ...] = ()
-    strongest_parts: int = 0
+class About:
+    """Who wrote the report, where, on which part, in which language."""
+
+    operator: str = ""
+    station: str = ""
+    part_id: str = ""
+    notes: str = ""
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class CausalResults:
+    """The causal experiments run on this image and region: engine results or their ``to_json()`` dicts."""
+
+    rank: Any = None
+    dose: Any = None
+    injection: Any = None
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    image_path: str
+    image_sha256: str
+    region_HW: np.ndarray | None = None  # bool; None or empty: the whole image
+    edits: tuple[LatentEdit, ...] = ()
+    threshold: float | None = None  # None: the bundle's
+    recon_only: bool = False
+    truth_HW: np.ndarray | None = None
+    about: About = About()
+    causal: CausalResults = CausalResults()
+    analyses: Mapping[str, Any] | None = None  # the settings that reproduce the causal results (None: read from them)
+    user_labels: Mapping[int, str] = field(default_factory=dict)
+    image_notes: tuple[str, ...] = ()
+    backend_choice: str = "auto"
+    bundle_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,21 +85,11 @@ class Findings:
     image_path: str
     image_sha256: str
     image_size: tuple[int, int]  # (width, height) of the analysed copy
-    operator: str = ""
-    station: str = ""
-    part_id: str = ""
-    notes: str = ""
+    verdict: Verdict
+    about: About = About()
     image_notes: tuple[str, ...] = ()
     app_version: str = __version__
-    lang: str = "en"
-    # verdict
-    threshold: float = 0.5
-    class_names: tuple[str, ...] = ()
-    score_before: float = 0.0
-    score_after: float = 0.0
-    probs_before: tuple[float, ...] = ()
-    probs_after: tuple[float, ...] = ()
-    # model: name, version, hash, vit_sha256, sae_sha256, hooked_layer, sae_width, sae_activation, sae_k
+    # model: name, version, hash, vit_sha256, sae_sha256, hooked_layer, sae_width, sae_activation, sae_k, depth
     model: dict[str, Any] = field(default_factory=dict)
     backend: dict[str, str] = field(default_factory=dict)  # backend, device, provider
     # region and edits
@@ -87,16 +106,16 @@ class Findings:
     map_after: np.ndarray | None = None  # [gh, gw] 0..1
     exemplars: dict[int, tuple[np.ndarray, ...]] = field(default_factory=dict)  # latent -> RGB crops
     has_dictionary: bool = False
-    # causal analyses, as plain dicts (RankResult.to_json(), DoseResponse.to_json())
-    rank: dict[str, Any] | None = None
-    dose: dict[str, Any] | None = None
+    # causal analyses
+    rank: RankSection | None = None
+    dose: DoseSection | None = None
+    injection: InjectionSection | None = None
     # files attached to the PDF: name -> bytes (session.json, its mask, findings.json)
     attachments: dict[str, bytes] = field(default_factory=dict)
 
-    # --- derived ----------------------------------------------------------------------
-    def verdict(self, score: float) -> bool:
-        """True when ``score`` is a defect at this threshold."""
-        return score >= self.threshold
+    @property
+    def lang(self) -> str:
+        return self.about.lang
 
     @property
     def whole_image(self) -> bool:
@@ -104,29 +123,32 @@ class Findings:
 
     def numbers(self) -> dict[str, Any]:
         """Every number the report shows, as JSON (attached as findings.json; used by tests)."""
-        return _jsonable({
+        v = self.verdict
+        return jsonable({
             "app_version": self.app_version,
             "image": {"name": self.image_name, "sha256": self.image_sha256, "size": list(self.image_size)},
             "bundle": {k: self.model.get(k) for k in ("name", "version", "hash")},
-            "threshold": self.threshold,
-            "classes": list(self.class_names),
-            "before": {"score": self.score_before, "probs": list(self.probs_before), "defect": self.verdict(self.score_before)},
-            "after": {"score": self.score_after, "probs": list(self.probs_after), "defect": self.verdict(self.score_after)},
+            "threshold": v.threshold,
+            "classes": list(v.class_names),
+            "before": {"score": v.score_before, "probs": list(v.probs_before), "defect": v.is_defect(v.score_before)},
+            "after": {"score": v.score_after, "probs": list(v.probs_after), "defect": v.is_defect(v.score_after)},
             "recon_only": self.recon_only,
             "region": {"pixels": self.mask_pixels, "patches": self.mask_patches, "of": self.num_patches},
-            "edits": [e.__dict__ for e in self.edits],
-            "rank": self.rank,
-            "dose": self.dose,
+            "edits": [asdict(e) for e in self.edits],
+            "rank": None if self.rank is None else asdict(self.rank),
+            "dose": None if self.dose is None else asdict(self.dose),
+            "injection": None if self.injection is None else asdict(self.injection),
         })
 
 
-def _jsonable(obj: Any) -> Any:
+def jsonable(obj: Any) -> Any:
+    """Plain JSON values; NaN and infinities become None (strict JSON)."""
     if isinstance(obj, Mapping):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
+        return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
+        return [jsonable(v) for v in obj]
     if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
+        return jsonable(obj.tolist())
     if isinstance(obj, (np.bool_, bool)):
         return bool(obj)
     if isinstance(obj, np.integer):
@@ -135,42 +157,6 @@ def _jsonable(obj: Any) -> Any:
         f = float(obj)
         return f if math.isfinite(f) else None
     return obj
-
-
-def plain(result: Any) -> dict[str, Any] | None:
-    """A causal result (an object with ``to_json()``, or already a dict) -> a plain JSON dict."""
-    if result is None:
-        return None
-    if hasattr(result, "to_json"):
-        result = result.to_json()
-    if not isinstance(result, Mapping):
-        raise TypeError(f"expected a dict or an object with to_json(), got {type(result).__name__}")
-    return _jsonable(result)
-
-
-def rank_settings(rank: Mapping[str, Any]) -> dict[str, Any]:
-    """The rank_latents arguments that reproduce ``rank`` (a RankResult.to_json())."""
-    out = {"top": rank.get("top"), "controls": rank.get("controls_per_kind", rank.get("controls")), "seed": rank.get("seed")}
-    return {k: v for k, v in out.items() if isinstance(v, int)}
-
-
-def dose_settings(dose: Mapping[str, Any]) -> dict[str, Any]:
-    """The dose_response arguments that reproduce ``dose`` (a DoseResponse.to_json()), as far as they can be told."""
-    s = np.asarray(dose.get("strengths", []), np.float64)
-    out: dict[str, Any] = {"latent": dose.get("latent")}
-    if s.size:
-        rng = float(np.max(np.abs(s)))
-        out["strength_range"] = rng
-        try:
-            from app.core.causal import dose_strengths
-
-            for p in (s.size, s.size - 1, s.size - 2):
-                if p >= 2 and np.array_equal(dose_strengths(rng, p), s):
-                    out["points"] = p
-                    break
-        except Exception:  # noqa: BLE001 (best effort: without it the default grid is used)
-            pass
-    return out
 
 
 def png_bytes(mask_HW: np.ndarray) -> bytes:
@@ -183,15 +169,13 @@ def png_bytes(mask_HW: np.ndarray) -> bytes:
 
 def session_attachments(doc: SessionDocument, mask_HW: np.ndarray | None, truth_HW: np.ndarray | None) -> dict[str, bytes]:
     """The session as it is embedded: session.json (+ its mask PNG, + ground truth PNG)."""
-    from dataclasses import replace
-
     files: dict[str, bytes] = {}
     analyses = dict(doc.analyses)
     if mask_HW is not None and np.any(mask_HW):
         files[MASK_FILE] = png_bytes(mask_HW)
-        doc = replace(doc, mask_png=MASK_FILE)
+        doc = replace(doc, mask_png=MASK_FILE, mask_png_base64=None)
     else:
-        doc = replace(doc, mask_png=None)
+        doc = replace(doc, mask_png=None, mask_png_base64=None)
     if truth_HW is not None and np.any(truth_HW):
         files[TRUTH_FILE] = png_bytes(truth_HW)
         analyses["ground_truth_png"] = TRUTH_FILE
@@ -207,65 +191,53 @@ def _now(now: datetime | None) -> tuple[str, str]:
     return t.isoformat(timespec="seconds"), t.tzname() or ""
 
 
-def build_findings(
-    session: Any,
-    *,
-    image_path: str | Path,
-    image_sha256: str,
-    mask_HW: np.ndarray | None = None,
-    edits: Sequence[LatentEdit] = (),
-    threshold: float | None = None,
-    recon_only: bool = False,
-    operator: str = "",
-    station: str = "",
-    part_id: str = "",
-    notes: str = "",
-    truth_HW: np.ndarray | None = None,
-    rank: Any = None,
-    dose: Any = None,
-    analyses: Mapping[str, Any] | None = None,
-    user_labels: Mapping[int, str] | None = None,
-    image_notes: Sequence[str] = (),
-    backend_choice: str = "auto",
-    bundle_path: str | Path | None = None,
-    lang: str = "en",
-    now: datetime | None = None,
-    progress: Progress | None = None,
-) -> Findings:
-    """Gather everything the report shows from a session that has analysed the image.
+def _resized(mask_HW: np.ndarray | None, hw: tuple[int, int]) -> np.ndarray | None:
+    if mask_HW is None or not np.any(mask_HW):
+        return None
+    from app.core.grid import resize_mask
 
-    ``rank`` and ``dose`` are causal results (objects with ``to_json()`` or their dicts), or
-    None where they were not computed. ``analyses`` are the settings that reproduce them
-    (stored in the session file); when omitted they are taken from the results themselves.
-    """
+    return resize_mask(np.asarray(mask_HW) > 0, hw).astype(bool)
+
+
+def check_threshold(threshold: float | None) -> None:
+    if threshold is not None and not (math.isfinite(threshold) and 0.0 <= threshold <= 1.0):
+        raise InspectorError("bad_argument", f"the threshold must be a number in [0, 1], got {threshold}")
+
+
+def _model_facts(session: Any) -> dict[str, Any]:
+    man = session.bundle.manifest
+    return {
+        "name": man.name, "version": man.version, "hash": session.bundle.hash,
+        "vit_sha256": man.files["vit"]["sha256"], "sae_sha256": man.files["sae"]["sha256"],
+        "hooked_layer": int(man.hooked_layer), "sae_width": int(man.sae.width),
+        "sae_activation": str(man.sae.activation), "sae_k": man.sae.k if man.sae.activation == "topk" else None,
+        "depth": int(getattr(man.vit, "depth", 0) or 0),
+    }
+
+
+def build_findings(session: Any, req: ReportRequest, *, now: datetime | None = None,
+                   progress: Progress | None = None) -> Findings:
+    """Measure and gather everything the report shows, from a session that has analysed the image."""
     def step(frac: float, text: str) -> None:
         if progress is not None:
             progress(frac, text)
 
+    check_threshold(req.threshold)
     a = session.analysis
     if a is None or session.image_HWC is None:
         raise InspectorError("no_image", "no image has been analysed yet; open an image before exporting findings")
     image = session.image_HWC
     hw = image.shape[:2]
-    edits = tuple(edits)
-    region = None
-    if mask_HW is not None and np.any(mask_HW):
-        from app.core.grid import resize_mask
-
-        region = resize_mask(np.asarray(mask_HW) > 0, hw).astype(bool)
-    truth = None
-    if truth_HW is not None and np.any(truth_HW):
-        from app.core.grid import resize_mask
-
-        truth = resize_mask(np.asarray(truth_HW) > 0, hw).astype(bool)
+    edits = tuple(req.edits)
+    region, truth = _resized(req.region_HW, hw), _resized(req.truth_HW, hw)
 
     step(0.05, "measuring the edits")
     before = a.baseline
-    outs = session.batch_intervene(region, [edits, *[[e] for e in edits]], recon_only=recon_only)
+    outs = session.batch_intervene(region, [edits, *[[e] for e in edits]], recon_only=req.recon_only)
     d = session.bundle.dictionary
     after, alone = outs[0], outs[1:]
     rows = tuple(
-        EditRow(e.latent, session.label(e.latent, user_labels), e.op, float(e.value), float(o.score),
+        EditRow(e.latent, session.label(e.latent, req.user_labels), e.op, float(e.value), float(o.score),
                 float(o.score - before.score),
                 strongest=tuple(d.strongest_on(e.latent)) if d is not None else (),
                 strongest_parts=d.strongest_parts(e.latent) if d is not None else 0)
@@ -281,43 +253,41 @@ def build_findings(
             exemplars[e.latent] = tuple(d.crops(e.latent)[: min(n_top, MAX_EXEMPLARS)])
 
     man = session.bundle.manifest
-    model = {
-        "name": man.name, "version": man.version, "hash": session.bundle.hash,
-        "vit_sha256": man.files["vit"]["sha256"], "sae_sha256": man.files["sae"]["sha256"],
-        "hooked_layer": int(man.hooked_layer), "sae_width": int(man.sae.width),
-        "sae_activation": str(man.sae.activation), "sae_k": man.sae.k if man.sae.activation == "topk" else None,
-        "depth": int(getattr(man.vit, "depth", 0) or 0),
-    }
-    thr = float(man.threshold if threshold is None else threshold)
-    rank_d, dose_d = plain(rank), plain(dose)
-    settings = dict(analyses or {})
-    if rank_d is not None and "rank" not in settings:
-        settings["rank"] = rank_settings(rank_d)
-    if dose_d is not None and "dose" not in settings:
-        settings["dose"] = dose_settings(dose_d)
+    c = req.causal
+    rank = None if c.rank is None else RankSection.read(c.rank)
+    dose = None if c.dose is None else DoseSection.read(c.dose, tuple(session.class_names))
+    injection = None if c.injection is None else InjectionSection.read(c.injection)
+    settings = dict(req.analyses or {})
+    if rank is not None and "rank" not in settings:
+        settings["rank"] = rank.settings()
+    if dose is not None and "dose" not in settings:
+        settings["dose"] = dose.settings()
 
+    about = req.about
     doc = SessionDocument(
-        image_path=str(image_path), image_sha256=image_sha256,
-        bundle={**session.bundle.summary(), **({"path": str(bundle_path)} if bundle_path else {})},
-        edits=edits, threshold=threshold, recon_only=recon_only, notes=notes, operator=operator, station=station,
-        part_id=part_id, backend=backend_choice, analyses=_jsonable(settings),
+        image_path=str(req.image_path), image_sha256=req.image_sha256,
+        bundle={**session.bundle.summary(), **({"path": str(req.bundle_path)} if req.bundle_path else {})},
+        edits=edits, threshold=req.threshold, recon_only=req.recon_only, notes=about.notes, operator=about.operator,
+        station=about.station, part_id=about.part_id, backend=req.backend_choice, analyses=jsonable(settings),
     )
     created, tz = _now(now)
-    f = Findings(
-        created=created, timezone=tz, image_name=Path(image_path).name, image_path=str(image_path),
-        image_sha256=image_sha256, image_size=(int(hw[1]), int(hw[0])), operator=operator, station=station,
-        part_id=part_id, notes=notes, image_notes=tuple(image_notes), lang=lang, threshold=thr,
-        class_names=tuple(session.class_names), score_before=float(before.score), score_after=float(after.score),
+    verdict = Verdict(
+        threshold=float(man.threshold if req.threshold is None else req.threshold), class_names=tuple(session.class_names),
+        score_before=float(before.score), score_after=float(after.score),
         probs_before=tuple(float(p) for p in before.class_probs), probs_after=tuple(float(p) for p in after.class_probs),
-        model=model, backend=dict(session.backend_info()), recon_only=recon_only, edits=rows,
+    )
+    f = Findings(
+        created=created, timezone=tz, image_name=Path(req.image_path).name, image_path=str(req.image_path),
+        image_sha256=req.image_sha256, image_size=(int(hw[1]), int(hw[0])), verdict=verdict, about=about,
+        image_notes=tuple(req.image_notes), model=_model_facts(session), backend=dict(session.backend_info()),
+        recon_only=req.recon_only, edits=rows,
         mask_pixels=int(np.count_nonzero(region)) if region is not None else 0,
         mask_patches=int(np.count_nonzero(m_P > 0)) if region is not None else 0,
         num_patches=int(m_P.shape[0]), image_HWC=image, region_HW=region, truth_HW=truth,
-        map_before=np.asarray(before.patch_map, np.float64), map_after=np.asarray(after.patch_map, np.float64),
-        exemplars=exemplars, has_dictionary=d is not None, rank=rank_d, dose=dose_d,
+        map_before=None if before.patch_map is None else np.asarray(before.patch_map, np.float64),
+        map_after=None if after.patch_map is None else np.asarray(after.patch_map, np.float64),
+        exemplars=exemplars, has_dictionary=d is not None, rank=rank, dose=dose, injection=injection,
     )
     files = session_attachments(doc, region, truth)
     files[NUMBERS_FILE] = json.dumps(f.numbers(), indent=2, ensure_ascii=False).encode("utf-8")
-    from dataclasses import replace
-
     return replace(f, attachments=files)

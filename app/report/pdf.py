@@ -4,7 +4,8 @@ Every piece of text is set in the shipped IPAexGothic TrueType font, registered 
 and embedded (subset), so Japanese notes extract as text and render on a machine with no
 Japanese fonts. Figures are PNGs drawn with matplotlib at a fixed DPI. The session file (and
 its mask) plus a machine-readable ``findings.json`` are attached to the PDF as embedded
-files (the catalogue's /EmbeddedFiles name tree), so the report carries what reproduces it.
+files (pypdf writes the catalogue's /EmbeddedFiles name tree), so the report carries what
+reproduces it. The operator's notes are one paragraph that flows across pages however long.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from app.core.dictionary import format_shares
 from app.core.errors import InspectorError
 from app.report import figures
 from app.report.findings import Findings
+from app.report.sections import SpecificityRow
 from app.report.texts import t
 
 FONT = "IPAexGothic"
@@ -60,6 +62,7 @@ BAD_BG = colors.HexColor("#f8d7d4")
 BAD_FG = colors.HexColor("#a3241a")
 
 _MIME = {".json": "application/json", ".png": "image/png"}
+MAX_FIELD_CHARS = 300  # an identification value longer than this is cut in the table (it cannot split)
 
 Progress = Callable[[float, str], None]
 
@@ -100,7 +103,9 @@ def _styles(lang: str) -> dict[str, ParagraphStyle]:
         "mono": ParagraphStyle("mono", base, fontSize=7.6, leading=10, wordWrap=None),
         "caption": ParagraphStyle("caption", base, fontSize=7.3, leading=9.4, textColor=MUTED, alignment=TA_LEFT),
         "small": ParagraphStyle("small", base, fontSize=7.5, leading=10, textColor=MUTED),
-        "notes": ParagraphStyle("notes", base, fontSize=9, leading=13, wordWrap="CJK"),
+        # a bordered paragraph, not a table cell, so that notes of any length flow across pages
+        "notes": ParagraphStyle("notes", base, fontSize=9, leading=13, wordWrap="CJK", borderWidth=0.5,
+                                borderColor=RULE, backColor=colors.HexColor("#fafbfc"), borderPadding=(5, 6, 6, 6)),
         "verdict": ParagraphStyle("verdict", base, fontSize=10, leading=13, alignment=TA_RIGHT),
         "cell_plain": ParagraphStyle("cell_plain", base, fontSize=8, leading=10.2, wordWrap=None),
     }
@@ -186,6 +191,8 @@ class _Builder:
 
     def val(self, text: Any, mono: bool = False) -> Paragraph:
         text = str(text) if str(text) else self.tr("not_given")
+        if len(text) > MAX_FIELD_CHARS:
+            text = text[:MAX_FIELD_CHARS] + "…"
         style = "mono" if mono else ("cell" if _has_cjk(text) else "cell_plain")
         return _p(_esc(text), self.s[style])
 
@@ -206,21 +213,28 @@ class _Builder:
             size += " · " + "; ".join(f.image_notes)
         rows = [
             (self.tr("date"), self.val(when), self.tr("app_version"), self.val(f"SAE Inspector {f.app_version}")),
-            (self.tr("operator"), self.val(f.operator), self.tr("station"), self.val(f.station)),
-            (self.tr("part_id"), self.val(f.part_id), self.tr("image_size"), self.val(size)),
+            (self.tr("operator"), self.val(f.about.operator), self.tr("station"), self.val(f.about.station)),
+            (self.tr("part_id"), self.val(f.about.part_id), self.tr("image_size"), self.val(size)),
             (self.tr("image_file"), self.val(f.image_name)),
             (self.tr("image_sha"), self.val(f.image_sha256, mono=True)),
         ]
         return [*self.h1("sec_identification"), self.kv_table(rows)]
 
     def _verdict_cell(self, score: float) -> Paragraph:
-        bad = self.f.verdict(score)
+        bad = self.f.verdict.is_defect(score)
+        if bad is None:  # a score that is not a number is no verdict at all
+            return _p("—", self.s["verdict"])
         color = "#a3241a" if bad else "#1e6b33"
         return _p(f"<font color='{color}'>{_esc(self.tr('defect' if bad else 'ok'))}</font>", self.s["verdict"])
 
+    def _verdict_bg(self, score: float) -> colors.Color:
+        bad = self.f.verdict.is_defect(score)
+        return HEAD_BG if bad is None else BAD_BG if bad else OK_BG
+
     def verdict(self) -> list:
         f, s = self.f, self.s
-        names = f.class_names
+        v = f.verdict
+        names = v.class_names
 
         def top(probs: tuple[float, ...]) -> str:
             if not probs:
@@ -232,16 +246,16 @@ class _Builder:
                _p(_esc(self.tr("score_change")), s["cell_r"])]
         data = [
             hdr,
-            [_p(_esc(self.tr("defect_score")), s["cell"]), _p(_num(f.score_before), s["cell_r"]),
-             _p(_num(f.score_after), s["cell_r"]), _p(_signed(f.score_after - f.score_before), s["cell_r"])],
-            [_p(_esc(self.tr("verdict_at", thr=f"{f.threshold:.4f}")), s["cell"]),
-             self._verdict_cell(f.score_before), self._verdict_cell(f.score_after), ""],
-            [_p(_esc(self.tr("top_class")), s["cell"]), _p(_esc(top(f.probs_before)), s["cell_r"]),
-             _p(_esc(top(f.probs_after)), s["cell_r"]), ""],
+            [_p(_esc(self.tr("defect_score")), s["cell"]), _p(_num(v.score_before), s["cell_r"]),
+             _p(_num(v.score_after), s["cell_r"]), _p(_signed(v.score_after - v.score_before), s["cell_r"])],
+            [_p(_esc(self.tr("verdict_at", thr=f"{v.threshold:.4f}")), s["cell"]),
+             self._verdict_cell(v.score_before), self._verdict_cell(v.score_after), ""],
+            [_p(_esc(self.tr("top_class")), s["cell"]), _p(_esc(top(v.probs_before)), s["cell_r"]),
+             _p(_esc(top(v.probs_after)), s["cell_r"]), ""],
         ]
         extra = [
-            ("BACKGROUND", (1, 2), (1, 2), BAD_BG if f.verdict(f.score_before) else OK_BG),
-            ("BACKGROUND", (2, 2), (2, 2), BAD_BG if f.verdict(f.score_after) else OK_BG),
+            ("BACKGROUND", (1, 2), (1, 2), self._verdict_bg(v.score_before)),
+            ("BACKGROUND", (2, 2), (2, 2), self._verdict_bg(v.score_after)),
         ]
         cw = [CONTENT_W - 3 * 32 * mm, 32 * mm, 32 * mm, 32 * mm]
         tbl = Table(data, colWidths=cw, hAlign="LEFT")
@@ -251,7 +265,7 @@ class _Builder:
             # class probabilities: one compact row per condition
             pw = min(22 * mm, (CONTENT_W - 24 * mm) / len(names))
             pdata = [[_p(_esc(self.tr("classes")), s["label"])] + [_p(_esc(n), s["label"]) for n in names]]
-            for key, probs in (("before", f.probs_before), ("after", f.probs_after)):
+            for key, probs in (("before", v.probs_before), ("after", v.probs_after)):
                 pdata.append([_p(_esc(self.tr(key)), s["label"])] + [
                     _p(_num(probs[i] if i < len(probs) else None, 3), s["cell_r"]) for i in range(len(names))])
             pt = Table(pdata, colWidths=[24 * mm] + [pw] * len(names), hAlign="LEFT")
@@ -285,7 +299,7 @@ class _Builder:
              self.val(layer)),
             (self.tr("sae"), self.val(self.tr("sae_desc", width=m.get("sae_width", "?"), rule=rule)),
              self.tr("backend"), self.val(" · ".join(str(b.get(k, "")) for k in ("backend", "device", "provider") if b.get(k)))),
-            (self.tr("classes"), self.val(", ".join(self.f.class_names))),
+            (self.tr("classes"), self.val(", ".join(self.f.verdict.class_names))),
             (self.tr("bundle_hash"), self.val(m.get("hash", ""), mono=True)),
             (self.tr("vit_sha"), self.val(m.get("vit_sha256", ""), mono=True)),
             (self.tr("sae_sha"), self.val(m.get("sae_sha256", ""), mono=True)),
@@ -343,7 +357,8 @@ class _Builder:
         cw[1] = CONTENT_W - sum(c for c in cw if c)
         tbl = Table(data, colWidths=cw, hAlign="LEFT", repeatRows=1)
         tbl.setStyle(_grid_style(header=True))
-        note = self.tr("edits_note", after=_num(f.score_after), delta=_signed(f.score_after - f.score_before))
+        v = f.verdict
+        note = self.tr("edits_note", after=_num(v.score_after), delta=_signed(v.score_after - v.score_before))
         return [*self.h1("sec_edits"), tbl, Spacer(1, 1.5 * mm), _p(_esc(note), s["small"])]
 
     def exemplars(self) -> list:
@@ -372,11 +387,8 @@ class _Builder:
     def rank(self) -> list:
         f, s = self.f, self.s
         r = f.rank
-        if not r:
+        if r is None or not r.latents:
             return []
-        n_lat = len(figures._control_values(r, "random_latents"))
-        n_dir = len(figures._control_values(r, "random_directions"))
-        seed = r.get("seed", r.get("params", {}).get("seed", "—") if isinstance(r.get("params"), dict) else "—")
         labels = {"random_latents": "random latents, 5–95%" if self.lang == "en" else "ランダム潜在変数 5–95%",
                   "random_directions": "random directions, 5–95%" if self.lang == "en" else "ランダム方向 5–95%",
                   "xlabel": "Δ defect score when switched off in the region" if self.lang == "en"
@@ -385,104 +397,104 @@ class _Builder:
         hdr = [_p(_esc(self.tr(k)), s["cell" if k == "col_label" else "cell_r"]) for k in
                ("col_rank", "col_latent", "col_label", "col_activation", "col_delta", "col_percentile", "col_specificity")]
         data = [hdr]
-        for i, x in enumerate(r.get("latents", []), 1):
-            pct = x.get("percentile_vs_control")
-            data.append([_p(str(i), s["cell_r"]), _p(f"#{x.get('id')}", s["cell_r"]), _p(_esc(x.get("label", "")), s["cell"]),
-                         _p(_num(x.get("activation"), 3), s["cell_r"]), _p(_signed(x.get("delta_score")), s["cell_r"]),
-                         _p("—" if pct is None else f"{float(pct):.1f}", s["cell_r"]),
-                         _p(self.spec_text(x.get("specificity")), s["cell_r"])])
+        for i, x in enumerate(r.latents, 1):
+            pct = x.percentile_vs_control
+            data.append([_p(str(i), s["cell_r"]), _p(f"#{x.id}", s["cell_r"]), _p(_esc(x.label), s["cell"]),
+                         _p(_num(x.activation, 3), s["cell_r"]), _p(_signed(x.delta_score), s["cell_r"]),
+                         _p("—" if pct is None else f"{pct:.1f}", s["cell_r"]),
+                         _p(self.spec_text(x.specificity), s["cell_r"])])
         cw = [8 * mm, 15 * mm, None, 24 * mm, 20 * mm, 27 * mm, 27 * mm]
         cw[2] = CONTENT_W - sum(c for c in cw if c)
         tbl = Table(data, colWidths=cw, hAlign="LEFT", repeatRows=1)
         tbl.setStyle(_grid_style(header=True))
-        note = self.tr("rank_note", n_lat=n_lat, n_dir=n_dir, seed=seed)
+        note = self.tr("rank_note", n_lat=len(r.random_latents), n_dir=len(r.random_directions),
+                       seed="—" if r.seed is None else r.seed)
         return [*self.h1("sec_rank"), _p(_esc(note), s["small"]), Spacer(1, 2 * mm), self.image(png, w, h),
                 Spacer(1, 2 * mm), tbl]
 
-    def spec_text(self, spec: Any) -> str:
+    def spec_text(self, spec: SpecificityRow | None) -> str:
         """Specificity as the out/in ratio of the defect-map change, flagged when unspecific."""
-        if isinstance(spec, dict):
-            ratio = spec.get("ratio")
-            text = _num(ratio, 2) if isinstance(ratio, (int, float)) else "—"
-            if spec.get("unspecific"):
-                text += f" <font color='#a3241a'>({_esc(self.tr('unspecific'))})</font>"
-            return text
-        if isinstance(spec, (int, float)):
-            return _num(spec, 3)
-        return _esc(spec) if spec else "—"
+        if spec is None:
+            return "—"
+        text = _num(spec.ratio, 2)
+        if spec.unspecific:
+            text += f" <font color='#a3241a'>({_esc(self.tr('unspecific'))})</font>"
+        return text
 
     def dose(self) -> list:
         f, s = self.f, self.s
         d = f.dose
-        if not d:
+        if d is None:
             return []
         en = self.lang != "ja"
         labels = {"score": "defect score" if en else "欠陥スコア", "threshold": "threshold" if en else "しきい値",
                   "xlabel": "factor on the latent in the region" if en else "領域内の潜在変数への倍率",
                   "ylabel": "probability / score" if en else "確率 / スコア",
                   "off": "off" if en else "オフ", "unchanged": "unchanged" if en else "変更なし"}
-        png, w, h = figures.dose_plot_png(d, width_in=CONTENT_W / inch, height_in=2.6, threshold=f.threshold,
-                                          class_names=f.class_names, labels=labels)
-        title = self.tr("sec_dose", latent=d.get("latent", "?")) + (f" · {d['label']}" if d.get("label") else "")
+        png, w, h = figures.dose_plot_png(d, width_in=CONTENT_W / inch, height_in=2.6, threshold=f.verdict.threshold,
+                                          labels=labels)
+        title = self.tr("sec_dose", latent=d.latent) + (f" · {d.label}" if d.label else "")
         out = [CondPageBreak(40 * mm), _p(_esc(title), s["h1"]), _p(_esc(self.tr("dose_note")), s["small"]),
                Spacer(1, 2 * mm), self.image(png, w, h)]
-        spec = d.get("specificity")
-        if spec is None and f.rank:
-            spec = next((x.get("specificity") for x in f.rank.get("latents", []) if x.get("id") == d.get("latent")), None)
+        spec = d.specificity
+        if spec is None and f.rank is not None and (row := f.rank.row(d.latent)) is not None:
+            spec = row.specificity
         if spec is not None:
             out.append(_p(_esc(self.tr("dose_specificity", value="")) + self.spec_text(spec), s["small"]))
         return out
 
+    def injection(self) -> list:
+        f, s = self.f, self.s
+        x = f.injection
+        if x is None:
+            return []
+        band = "—" if x.control_band is None else f"{_signed(x.control_band[0])} … {_signed(x.control_band[1])}"
+        result = self.tr("inject_result", before=_num(x.baseline_score), after=_num(x.score), delta=_signed(x.delta_score),
+                         pct="—" if x.percentile_vs_control is None else f"{x.percentile_vs_control:.1f}", band=band,
+                         creates=self.tr("inject_creates" if x.creates_defect else "inject_not_creates"))
+        title = self.tr("sec_inject", latent=x.latent) + (f" · {x.label}" if x.label else "")
+        return [CondPageBreak(30 * mm), _p(_esc(title), s["h1"]), _p(_esc(self.tr("inject_note", r=x.r, n=x.controls)), s["small"]),
+                Spacer(1, 1.5 * mm), _p(_esc(result), s["base"])]
+
     def notes(self) -> list:
         f, s = self.f, self.s
-        text = f.notes.strip()
+        text = f.about.notes.strip()
         if text:
             body = "<br/>".join(_esc(line) for line in text.splitlines())
-            style = s["notes"]
+            note = _p(body, s["notes"])
         else:
-            body, style = _esc(self.tr("no_notes")), s["small"]
-        box = Table([[_p(body, style)]], colWidths=[CONTENT_W], hAlign="LEFT")
-        box.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("BOX", (0, 0), (-1, -1), 0.5, RULE), ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fafbfc")),
-                                 ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                                 ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+            note = _p(_esc(self.tr("no_notes")), s["small"])
         files = ", ".join(sorted(f.attachments)) if f.attachments else "session.json"
         return [
-            *self.h1("sec_notes"), box,
+            *self.h1("sec_notes"), Spacer(1, 1.5 * mm), note, Spacer(1, 1.5 * mm),
             *self.h1("sec_limits"), _p(_esc(self.tr("limits")), s["base"]),
             *self.h1("sec_repro"), _p(_esc(self.tr("repro", files=files)), s["base"]),
         ]
 
 
-def _embed_files(canvas: Canvas, files: dict[str, bytes]) -> None:
-    """Attach files to the PDF (catalogue /Names /EmbeddedFiles), as readers and pypdf list them."""
-    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString, PDFZCompress
+def attach_files(pdf: bytes, files: dict[str, bytes]) -> bytes:
+    """The PDF with ``files`` attached (catalogue /Names /EmbeddedFiles), as readers and pypdf list them."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
 
-    doc = canvas._doc
-    names = []
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     for name in sorted(files):
-        data = files[name]
-        mime = _MIME.get(Path(name).suffix, "application/octet-stream")
-        stream = PDFStream(
-            PDFDictionary({"Type": PDFName("EmbeddedFile"), "Subtype": "/" + mime.replace("/", "#2F"),
-                           "Params": PDFDictionary({"Size": len(data)})}),
-            content=data, filters=[PDFZCompress],
-        )
-        spec = PDFDictionary({
-            "Type": PDFName("Filespec"), "F": PDFString(name), "UF": PDFString(name),
-            "Desc": PDFString(name), "EF": PDFDictionary({"F": doc.Reference(stream)}),
-            "AFRelationship": PDFName("Source"),
-        })
-        names += [PDFString(name), doc.Reference(spec)]
-    doc.Catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": PDFArray(names)})})
+        ef = writer.add_attachment(name, files[name])
+        ef.subtype = NameObject("/" + _MIME.get(Path(name).suffix, "application/octet-stream").replace("/", "#2F"))
+        ef.description = TextStringObject(name)
+        ef.associated_file_relationship = NameObject("/Source")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
 
 
 def _make_canvas(f: Findings) -> type[Canvas]:
     lang = f.lang
-    header_right = " · ".join(x for x in (f.part_id, f.image_name) if x)
+    header_right = " · ".join(x for x in (f.about.part_id, f.image_name) if x)
     footer_left = f"{t(lang, 'generated', when=f.created.replace('T', ' '))} · SHA-256 {f.image_sha256[:16]}…"
 
     class _ReportCanvas(Canvas):
-        """Draws the running header and 'page n of N' once all pages are known; attaches the files."""
+        """Draws the running header and 'page n of N' once all pages are known."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["initialFontName"] = FONT  # not Helvetica: no unembedded font in the file at all
@@ -499,8 +511,6 @@ def _make_canvas(f: Findings) -> type[Canvas]:
                 self.__dict__.update(state)
                 self._furniture(n, total)
                 super().showPage()
-            if f.attachments:
-                _embed_files(self, f.attachments)
             super().save()
 
         def _furniture(self, n: int, total: int) -> None:
@@ -544,18 +554,19 @@ def render_pdf(f: Findings, progress: Progress | None = None) -> tuple[bytes, di
         progress(0.75, "drawing the causal analyses")
     story += b.rank()
     story += b.dose()
+    story += b.injection()
     story += b.notes()
     if progress:
         progress(0.85, "laying out the pages")
     buf = io.BytesIO()
     doc = _Doc(buf, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-               bottomMargin=MARGIN_BOTTOM, title=f"{t(f.lang, 'doc_title')} · {f.part_id or f.image_name}",
-               author=f.operator or "", subject=f"image SHA-256 {f.image_sha256}; bundle {f.model.get('hash', '')}",
+               bottomMargin=MARGIN_BOTTOM, title=f"{t(f.lang, 'doc_title')} · {f.about.part_id or f.image_name}",
+               author=f.about.operator or "", subject=f"image SHA-256 {f.image_sha256}; bundle {f.model.get('hash', '')}",
                creator=f"SAE Inspector {f.app_version}", producer=f"SAE Inspector {f.app_version} (reportlab)",
                lang="ja" if f.lang == "ja" else "en")
     frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     doc.build(story, canvasmaker=_make_canvas(f))
-    pdf = buf.getvalue()
+    pdf = attach_files(buf.getvalue(), f.attachments) if f.attachments else buf.getvalue()
     return pdf, {"images": b.images, "attachments": len(f.attachments), "pages": int(doc.page)}

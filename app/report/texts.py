@@ -101,6 +101,13 @@ _EN: dict[str, str] = {
                  "1 = unchanged, negative = reversed); the curves show the defect score and the class probabilities.",
     "dose_specificity": "Specificity of switching it off (defect-map change outside / inside the region): {value}",
     # notes
+    "sec_inject": "Injection of latent #{latent}",
+    "inject_note": "The latent was set to {r:g} × its reference activation in the region, also where it was silent; "
+                   "{n} random latents set to {r:g} × their own reference are the controls.",
+    "inject_result": "Defect score {before} → {after} ({delta}); |Δ| at the {pct} percentile of the controls "
+                     "(5–95%: {band}). {creates}",
+    "inject_creates": "It creates a defect verdict.",
+    "inject_not_creates": "It does not create a defect verdict.",
     "sec_notes": "Operator's notes",
     "no_notes": "No notes were given.",
     "sec_limits": "What this finding shows, and what it does not",
@@ -201,6 +208,13 @@ _JA: dict[str, str] = {
     "dose_note": "領域内の潜在変数の活性に各倍率を掛けました（0 = オフ、1 = 変更なし、負 = 反転）。曲線は欠陥スコアと"
                  "クラス確率を示します。",
     "dose_specificity": "オフにしたときの特異性（欠陥マップの変化 領域外／領域内）：{value}",
+    "sec_inject": "潜在変数 #{latent} の注入",
+    "inject_note": "領域内でこの潜在変数を基準活性の {r:g} 倍に設定しました（発火していなかった箇所も含む）。"
+                   "対照は、それぞれの基準活性の {r:g} 倍に設定したランダムな潜在変数 {n} 個です。",
+    "inject_result": "欠陥スコア {before} → {after}（{delta}）。|Δ| は対照の {pct} パーセンタイル"
+                     "（5–95%：{band}）。{creates}",
+    "inject_creates": "不良判定を生じます。",
+    "inject_not_creates": "不良判定は生じません。",
     "sec_notes": "検査担当者のメモ",
     "no_notes": "メモはありません。",
     "sec_limits": "この所見が示すこと、示さないこと",

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
 SMOKE_SHOT_ENV = "SAE_INSPECTOR_SMOKE_SCREENSHOT"
 
 
@@ -21,28 +19,7 @@ def _install_translator(app) -> str:  # noqa: ANN001
     return setup_language(app)
 
 
-def _guard_none_refcount() -> None:
-    """Work around a PySide6 6.12 binding bug on Python < 3.12.
-
-    In PySide6 6.12.0 most void-returning calls (``QWidget.update()``, ``QTimer.start()``,
-    ``processEvents()``, ...) drop one reference to ``None`` each; on Python 3.11, where
-    ``None`` is not immortal, the interpreter aborts ("none_dealloc") after some 20,000 such
-    calls, i.e. a few thousand brush moves. Until the pin moves to a fixed PySide6 (6.11.3 is
-    fine), give ``None`` the practically infinite reference count that Python 3.12 gives it.
-    """
-    import ctypes
-
-    import PySide6
-
-    if sys.version_info >= (3, 12) or not PySide6.__version__.startswith("6.12"):
-        return
-    ref = ctypes.c_ssize_t.from_address(id(None))
-    if ref.value < (1 << 40):
-        ref.value += 1 << 40
-
-
 def make_app(argv: list[str] | None = None):  # noqa: ANN201
-    _guard_none_refcount()
     import pyqtgraph as pg
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtGui import QGuiApplication

@@ -22,17 +22,25 @@ class Banner(QWidget):
         self.action = QPushButton()
         self.action.setVisible(False)
         lay.addWidget(self.action)
+        self.action2 = QPushButton()  # a second choice (e.g. Discard beside Restore)
+        self.action2.setVisible(False)
+        lay.addWidget(self.action2)
         close = QToolButton()
         close.setText("✕")
         close.setToolTip(self.tr("Dismiss"))
         close.clicked.connect(self.dismiss)
         lay.addWidget(close)
         self._callback: Callable[[], None] | None = None
-        self.action.clicked.connect(self._run)
+        self._callback2: Callable[[], None] | None = None
+        self.action.clicked.connect(lambda: self._run(self._callback))
+        self.action2.clicked.connect(lambda: self._run(self._callback2))
         self.level = ""
         self.setVisible(False)
 
-    def show_message(self, text: str, level: str = "info", action: str = "", callback: Callable[[], None] | None = None) -> None:
+    def show_message(
+        self, text: str, level: str = "info", action: str = "", callback: Callable[[], None] | None = None,
+        action2: str = "", callback2: Callable[[], None] | None = None,
+    ) -> None:
         self.level = level
         self.setProperty("level", level)
         self.style().unpolish(self)
@@ -40,11 +48,12 @@ class Banner(QWidget):
         self.text.setText(text)
         self.action.setText(action)
         self.action.setVisible(bool(action and callback))
-        self._callback = callback
+        self.action2.setText(action2)
+        self.action2.setVisible(bool(action2 and callback2))
+        self._callback, self._callback2 = callback, callback2
         self.setVisible(True)
 
-    def _run(self) -> None:
-        cb, self._callback = self._callback, None
+    def _run(self, cb: Callable[[], None] | None) -> None:
         self.dismiss()
         if cb is not None:
             cb()
@@ -52,4 +61,4 @@ class Banner(QWidget):
     def dismiss(self) -> None:
         self.setVisible(False)
         self.text.setText("")
-        self._callback = None
+        self._callback = self._callback2 = None

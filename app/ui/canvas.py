@@ -14,10 +14,10 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF,
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsRectItem
 
-from app.core.inspector_state import HeatmapView
+from app.core.heatmap_view import HeatmapView
 from app.core.mask_model import MaskModel, Rect, outline_in
 
-# heatmap titles (English, from app.core.inspector_state.heatmap_view) -> translatable
+# heatmap titles (English, from app.core.heatmap_view.heatmap_view) -> translatable
 HEAT_TITLES = {
     "defect map, before": QT_TRANSLATE_NOOP("Canvas", "defect map, before"),
     "defect map, after": QT_TRANSLATE_NOOP("Canvas", "defect map, after"),

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.dictionary_rows import dictionary_rows, histogram_bins
 from app.core.errors import InspectorError
-from app.core.inspector_state import dictionary_rows, histogram_bins
 from app.ui.error_text import error_message
 from app.ui.latent_card import rgb_to_pixmap
 

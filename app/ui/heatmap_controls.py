@@ -68,6 +68,14 @@ class HeatmapControls(QToolBar):
         if i >= 0:
             self.mode.setCurrentIndex(i)
 
+    def restore(self, mode: str, latent: int) -> None:
+        """Show an image's own overlay choice again (one ``changed``)."""
+        self.blockSignals(True)
+        self.latent.setValue(latent)
+        self.set_mode(mode)
+        self.blockSignals(False)
+        self.changed.emit()
+
     def set_width(self, width: int) -> None:
         self.latent.setRange(0, max(0, width - 1))
 

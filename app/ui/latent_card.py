@@ -1,6 +1,6 @@
 """One latent as a card: id, editable label, activation bar, exemplar strip, and controls.
 
-Bound both ways to a ``LatentControl`` (app.core.inspector_state): the card writes the
+Bound both ways to a ``LatentControl`` (app.core.latent_controls): the card writes the
 control and emits ``changed(immediate)``; ``sync()`` reads it back (reset, session load).
 """
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.dictionary import format_shares
-from app.core.inspector_state import LatentControl
+from app.core.latent_controls import LatentControl
 
 STRENGTH_MIN, STRENGTH_MAX, STRENGTH_STEP = -2.0, 3.0, 0.05
 CROP_PX = 40

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.fuzzy import fuzzy_search
-from app.core.inspector_state import InspectorState
+from app.core.latent_controls import LatentControls
+from app.core.latent_search import search_latents
 from app.core.outputs import LatentSummary
 from app.ui.latent_card import LatentCard
+
+DENSE_FREQUENCY = 0.10  # "hide latents firing on more than 10% of patches"
 
 
 class LatentPanel(QWidget):
@@ -35,7 +37,7 @@ class LatentPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state: InspectorState | None = None
+        self.state: LatentControls | None = None  # the controls of the image shown
         self.dictionary = None
         self.user_labels = None
         self.auto_labels: Sequence[str] = ()
@@ -95,13 +97,18 @@ class LatentPanel(QWidget):
         self.list_layout.insertWidget(0, self.empty_label)
 
     # --- binding ------------------------------------------------------------------------------
-    def bind(self, state: InspectorState, dictionary, user_labels, reference: np.ndarray, auto_labels: Sequence[str]) -> None:  # noqa: ANN001
-        self.state, self.dictionary, self.user_labels = state, dictionary, user_labels
+    def bind(self, dictionary, user_labels, reference: np.ndarray, auto_labels: Sequence[str]) -> None:  # noqa: ANN001
+        """A bundle's dictionary, labels and reference activations."""
+        self.dictionary, self.user_labels = dictionary, user_labels
         self.reference = np.asarray(reference, np.float32)
         self.auto_labels = auto_labels
-        self.state.hide_dense = self.hide_dense.isChecked()
         self.ranking = []
         self.rebuild()
+
+    def set_controls(self, controls: LatentControls) -> None:
+        """The controls of the image now shown (each image keeps its own)."""
+        self.state = controls
+        self.ranking = []
 
     def label_for(self, latent: int) -> str:
         u = self.user_labels.label(latent) if self.user_labels is not None else ""
@@ -120,7 +127,7 @@ class LatentPanel(QWidget):
         if self.state is None:
             return
         listed = [s.id for s in self.ranking]
-        extra = sorted(i for i, c in self.state.controls.items() if i not in listed and (c.pinned or not c.is_default()))
+        extra = sorted(i for i, c in self.state.items() if i not in listed and (c.pinned or not c.is_default()))
         stats = {s.id: {"mean_in": s.mean_in, "mean_out": s.mean_out, "frequency": s.frequency} for s in self.ranking}
         pos = 0
         for i in extra + listed:  # edited/added latents first: they are what the user is testing
@@ -190,14 +197,12 @@ class LatentPanel(QWidget):
         if self.state is None:
             return
         was_default = self.state.control(latent).is_default()
-        self.state.controls.pop(latent, None)
+        self.state.remove(latent)
         self.rebuild()
         if not was_default:
             self.editsChanged.emit(True)
 
-    def _on_hide_dense(self, on: bool) -> None:
-        if self.state is not None:
-            self.state.hide_dense = on
+    def _on_hide_dense(self, _on: bool) -> None:
         self.rankingOptionsChanged.emit()
 
     # --- search ---------------------------------------------------------------------------------
@@ -207,7 +212,7 @@ class LatentPanel(QWidget):
             self.matches.setVisible(False)
             return
         labels = [self.label_for(i) for i in range(len(self.auto_labels))]
-        for i, _score in fuzzy_search(text, labels, limit=25):
+        for i, _score in search_latents(text, labels, limit=25):
             it = QListWidgetItem(f"#{i}  {labels[i]}")
             it.setData(Qt.ItemDataRole.UserRole, i)
             self.matches.addItem(it)

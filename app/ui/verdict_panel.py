@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.inspector_state import ScorePoint
+from app.core.score_history import ScorePoint
 
 BEFORE_COLOR = "#8a8f98"
 AFTER_COLOR = "#f0a030"

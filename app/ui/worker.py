@@ -4,7 +4,9 @@
 image is queued as is (a newer one replaces an older one not yet started). Interventions are
 *lazy*: the UI marks the state dirty and the request is built from the current state only
 when the worker is free, so drags and slider moves coalesce (latest wins). Every request has
-a rising id; a result whose id is not the latest issued is dropped.
+a rising id (issued here, and only here); a result whose id is not the latest issued is
+dropped. Every result carries the request that produced it (``InterveneResult.request``,
+``TaskResult.origin``), so whoever shows or reports it describes what actually ran.
 
 ``BundleLoader`` opens a bundle on its own short-lived thread, so the current bundle keeps
 working meanwhile; a cancelled load's result is discarded.
@@ -25,6 +27,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from app.core.edits import LatentEdit
 from app.core.errors import InspectorError
 from app.core.outputs import LatentSummary, Outputs
+from app.core.provenance import Provenance
 
 # every QThread this module starts, so tests can check none is left running
 LIVE_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
@@ -49,26 +52,36 @@ class AnalyzeResult:
 class InterveneRequest:
     request_id: int
     image_token: int  # which analysed image this was built for
-    mask: np.ndarray | None  # bool [H, W]; None = the whole image
-    edits: tuple[LatentEdit, ...]
-    recon_only: bool = False
+    mask: np.ndarray | None  # bool [H, W] (a copy); None = the whole image
+    origin: Provenance  # image hash, mask version, edits, recon_only: what this request computes
     rank: bool = False  # recompute the latent listing for this mask
     top: int = 20
     max_frequency: float | None = None
-    latent_map: int | None = None
     labels: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def edits(self) -> tuple[LatentEdit, ...]:
+        return self.origin.edits
 
 
 @dataclass(frozen=True)
 class InterveneResult:
-    request_id: int
-    image_token: int
+    request: InterveneRequest  # what produced it
     outputs: Outputs
     latents: list[LatentSummary] | None
-    latent_map: np.ndarray | None  # [gh, gw]
-    latent_map_id: int | None
     ms: float
-    mask_empty: bool
+
+    @property
+    def request_id(self) -> int:
+        return self.request.request_id
+
+    @property
+    def image_token(self) -> int:
+        return self.request.image_token
+
+    @property
+    def mask_empty(self) -> bool:
+        return self.request.mask is None or not bool(np.any(self.request.mask))
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,7 @@ class TaskRequest:
     image_token: int | None  # the analysed image it was built for; None: any
     fn: Callable[[object], object]
     needs_session: bool = True  # False: fn(session or None) runs even without a bundle
+    origin: Provenance | None = None  # the image, region and edits it was asked for
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,7 @@ class TaskResult:
     result: object = None
     error: BaseException | None = None
     ms: float = 0.0
+    origin: Provenance | None = None  # copied from the request
 
     @property
     def ok(self) -> bool:
@@ -148,14 +163,11 @@ class InferenceWorker(QObject):
             if s is None or s.analysis is None or req.image_token != self.image_token:
                 return  # built for an image this worker no longer holds: stale
             t0 = time.perf_counter()
-            out = s.intervene(req.mask, req.edits, req.recon_only)
+            out = s.intervene(req.mask, req.edits, req.origin.recon_only)
             latents = None
             if req.rank:
                 latents = s.latents_in_mask(req.mask, top=req.top, labels=req.labels, max_frequency=req.max_frequency)
-            lmap = s.latent_map(req.latent_map) if req.latent_map is not None and 0 <= req.latent_map < s.width else None
-            empty = req.mask is None or not bool(np.any(req.mask))
-            ms = (time.perf_counter() - t0) * 1e3
-            self.intervened.emit(InterveneResult(req.request_id, req.image_token, out, latents, lmap, req.latent_map, ms, empty))
+            self.intervened.emit(InterveneResult(req, out, latents, (time.perf_counter() - t0) * 1e3))
         except Exception as exc:  # noqa: BLE001
             traceback.print_exc()
             self.failed.emit(req.request_id, _message(exc))
@@ -172,11 +184,15 @@ class InferenceWorker(QObject):
             if req.image_token is not None and (s.analysis is None or req.image_token != self.image_token):
                 raise InspectorError("stale", "the image changed before this could run; run it again")
             res = req.fn(s)
-            self.taskFinished.emit(TaskResult(req.task_id, req.kind, req.image_token, res, None, (time.perf_counter() - t0) * 1e3))
+            self.taskFinished.emit(
+                TaskResult(req.task_id, req.kind, req.image_token, res, None, (time.perf_counter() - t0) * 1e3, req.origin)
+            )
         except Exception as exc:  # noqa: BLE001 - shown as a message
             if not isinstance(exc, InspectorError):
                 traceback.print_exc()
-            self.taskFinished.emit(TaskResult(req.task_id, req.kind, req.image_token, None, exc, (time.perf_counter() - t0) * 1e3))
+            self.taskFinished.emit(
+                TaskResult(req.task_id, req.kind, req.image_token, None, exc, (time.perf_counter() - t0) * 1e3, req.origin)
+            )
         finally:
             self.done.emit()
 
@@ -246,18 +262,15 @@ class InferenceClient(QObject):
         return rid
 
     def submit(
-        self, kind: str, fn: Callable[[object], object], image_token: int | None = None, needs_session: bool = True
+        self, kind: str, fn: Callable[[object], object], image_token: int | None = None, needs_session: bool = True,
+        origin: Provenance | None = None,
     ) -> int:
-        """Queue ``fn(session)`` for the inference thread; ``taskFinished(TaskResult)`` follows.
-        Task ids are separate from request ids, so a task never makes a result stale."""
+        """Queue ``fn(session)`` for the inference thread; ``taskFinished(TaskResult)`` follows,
+        carrying ``origin``. Task ids are separate from request ids, so a task never makes a result stale."""
         self._next_task += 1
-        self._tasks.append(TaskRequest(self._next_task, kind, image_token, fn, needs_session))
+        self._tasks.append(TaskRequest(self._next_task, kind, image_token, fn, needs_session, origin))
         self._pump()
         return self._next_task
-
-    @property
-    def pending_tasks(self) -> int:
-        return len(self._tasks)
 
     def request_update(self) -> None:
         """The state changed: run an intervention as soon as the worker is free (latest wins)."""
