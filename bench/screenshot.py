@@ -41,13 +41,13 @@ def scripted_session(bundle: Path, image: Path, mask: Path | None, out: Path, si
     win.start(bundle=bundle, image=image)
     wait_until(app, lambda: win.image is not None and win.after is not None and win.latent_panel.cards)
     if mask is not None:
-        win.load_mask_file(mask)
+        win.region.load_mask_file(mask)
     else:
         h, w = win.mask.shape
         win.mask.begin_stroke(w * 0.35, h * 0.4)
         win.mask.stroke_to(w * 0.65, h * 0.6)
         win.mask.end_stroke()
-        win._on_mask_committed()
+        win.region.on_committed()
     shown = []
     win.resultShown.connect(shown.append)
     wait_until(app, lambda: bool(shown) and not win.client.busy)

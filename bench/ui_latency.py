@@ -37,7 +37,7 @@ def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("SAE_INSPECTOR_DATA_DIR", tempfile.mkdtemp(prefix="sae-bench-"))
 
-    from app.core.inspector_state import list_samples
+    from app.core.file_listing import list_samples
     from app.ui.app import make_app
 
     _app = make_app()  # keep the application alive

@@ -65,11 +65,133 @@
     </message>
 </context>
 <context>
+    <name>Autosave</name>
+    <message>
+        <location filename="../../app/ui/autosave.py" line="85"/>
+        <source>An earlier session did not close cleanly. Restore its autosaved work (mask, edits, notes)?</source>
+        <translation>前回のセッションが正常に終了しませんでした。自動保存された作業(マスク、編集、メモ)を復元しますか?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/autosave.py" line="87"/>
+        <source>({0} more after this one.)</source>
+        <translation>(このあとにさらに {0} 件あります。)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/autosave.py" line="89"/>
+        <source>Autosaved {0}.</source>
+        <translation>自動保存:{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/autosave.py" line="90"/>
+        <source>Restore</source>
+        <translation>復元</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/autosave.py" line="90"/>
+        <source>Discard</source>
+        <translation>破棄</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/autosave.py" line="147"/>
+        <source>Autosave works again.</source>
+        <translation>自動保存が再び機能しています。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/autosave.py" line="152"/>
+        <source>The last good autosave ({0}) is kept.</source>
+        <translation>最後に成功した自動保存({0})は残っています。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/autosave.py" line="153"/>
+        <source>Nothing has been autosaved yet.</source>
+        <translation>まだ何も自動保存されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/autosave.py" line="155"/>
+        <source>Autosave is failing: {0} {1} Save the session elsewhere to keep your work.</source>
+        <translation>自動保存に失敗しています:{0} {1} 作業を守るため、セッションを別の場所に保存してください。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/autosave.py" line="156"/>
+        <source>Save session as…</source>
+        <translation>名前を付けてセッションを保存…</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
-        <location filename="../../app/ui/banner.py" line="27"/>
+        <location filename="../../app/ui/banner.py" line="30"/>
         <source>Dismiss</source>
         <translation>閉じる</translation>
+    </message>
+</context>
+<context>
+    <name>BundleChooser</name>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="49"/>
+        <source>(no bundle)</source>
+        <translation>(バンドルなし)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="50"/>
+        <location filename="../../app/ui/bundle_chooser.py" line="74"/>
+        <source>Browse…</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="62"/>
+        <source>Open a model bundle folder</source>
+        <translation>モデルバンドルのフォルダーを開く</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="72"/>
+        <source>No default model bundle was found in {0}. Choose a bundle in the bundle box (Browse…), or build one with &apos;make bundle&apos;.</source>
+        <translation>{0} に既定のモデルバンドルが見つかりません。バンドル欄(参照…)でバンドルを選ぶか、「make bundle」で作成してください。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="89"/>
+        <source>Opening bundle {0}: {1}…</source>
+        <translation>バンドル {0} を開いています: {1}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="93"/>
+        <source>Opening bundle {0}…</source>
+        <translation>バンドル {0} を開いています…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="102"/>
+        <source>Bundle opening cancelled; the current bundle stays.</source>
+        <translation>バンドルを開くのを取り消しました。現在のバンドルをそのまま使います。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="120"/>
+        <source>Could not open bundle {0}: {1}</source>
+        <translation>バンドル {0} を開けませんでした: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="122"/>
+        <source>Still using bundle &apos;{0}&apos;.</source>
+        <translation>引き続きバンドル「{0}」を使用します。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="134"/>
+        <source>Your label file could not be read ({0}); it was left untouched.</source>
+        <translation>ラベルファイルを読み込めませんでした({0})。ファイルには手を加えていません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="146"/>
+        <source>{0} {1} (sha {2}…)</source>
+        <translation>{0} {1}(sha {2}…)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="160"/>
+        <source>Backend notice: {0}</source>
+        <translation>バックエンドの通知: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/bundle_chooser.py" line="176"/>
+        <source>This bundle has no feature dictionary.</source>
+        <translation>このバンドルには特徴辞書がありません。</translation>
     </message>
 </context>
 <context>
@@ -351,6 +473,14 @@ fires on {2:.2%} of patches · reference (p99) {3:.3g}</source>
         <location filename="../../app/ui/dictionary_browser.py" line="238"/>
         <source>Exported to {0}</source>
         <translation>{0} に書き出しました</translation>
+    </message>
+</context>
+<context>
+    <name>EffectsController</name>
+    <message>
+        <location filename="../../app/ui/effects_controller.py" line="39"/>
+        <source>Open a part image first.</source>
+        <translation>先に部品画像を開いてください。</translation>
     </message>
 </context>
 <context>
@@ -832,9 +962,57 @@ fires on {2:.2%} of patches · reference (p99) {3:.3g}</source>
 <context>
     <name>ExemplarStrip</name>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="54"/>
+        <location filename="../../app/ui/latent_card.py" line="55"/>
         <source>no exemplars in the dictionary</source>
         <translation>辞書に代表例がありません</translation>
+    </message>
+</context>
+<context>
+    <name>ExportController</name>
+    <message>
+        <location filename="../../app/ui/export_controller.py" line="33"/>
+        <source>Open a part image before exporting findings.</source>
+        <translation>所見をエクスポートする前に部品画像を開いてください。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export_controller.py" line="54"/>
+        <source>Replace the file?</source>
+        <translation>ファイルを置き換えますか?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export_controller.py" line="55"/>
+        <source>{0} already exists. Replace it with the new report?</source>
+        <translation>{0} は既に存在します。新しいレポートで置き換えますか?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export_controller.py" line="93"/>
+        <source>Export cancelled; {0} was kept.</source>
+        <translation>エクスポートを取り消しました。{0} はそのまま残しています。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export_controller.py" line="128"/>
+        <source>Findings written to {0} ({1} pages).</source>
+        <translation>所見を {0} に書き出しました({1} ページ)。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export_controller.py" line="129"/>
+        <source>Open PDF</source>
+        <translation>PDF を開く</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export_controller.py" line="131"/>
+        <source>Findings exported to {0}</source>
+        <translation>所見を {0} にエクスポートしました</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export_controller.py" line="133"/>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>エクスポートを取り消しました。何も書き込まれていません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export_controller.py" line="135"/>
+        <source>Export failed: {0}</source>
+        <translation>エクスポートに失敗しました: {0}</translation>
     </message>
 </context>
 <context>
@@ -1070,89 +1248,137 @@ fires on {2:.2%} of patches · reference (p99) {3:.3g}</source>
     </message>
 </context>
 <context>
+    <name>ImageDocuments</name>
+    <message>
+        <location filename="../../app/ui/image_documents.py" line="76"/>
+        <source>Open a part image</source>
+        <translation>部品画像を開く</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/image_documents.py" line="76"/>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)</source>
+        <translation>画像 (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/image_documents.py" line="82"/>
+        <source>Open a folder of part images</source>
+        <translation>部品画像のフォルダーを開く</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/image_documents.py" line="90"/>
+        <source>{0} holds no part images.</source>
+        <translation>{0} には部品画像がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/image_documents.py" line="111"/>
+        <source>No model bundle is loaded: choose one in the bundle box first.</source>
+        <translation>モデルバンドルが読み込まれていません。先にバンドル欄で選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/image_documents.py" line="113"/>
+        <source>Analysing {0}…</source>
+        <translation>{0} を解析しています…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/image_documents.py" line="162"/>
+        <source>SAE Inspector — {0}</source>
+        <translation>SAE Inspector — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/image_documents.py" line="163"/>
+        <source>Analysed {0} in {1:.0f} ms</source>
+        <translation>{0} を {1:.0f} ms で解析しました</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/image_documents.py" line="165"/>
+        <source>{0}: {1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+</context>
+<context>
     <name>LatentCard</name>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="91"/>
+        <location filename="../../app/ui/latent_card.py" line="92"/>
         <source>Your label for this latent (saved for this bundle; the automatic one is: {0})</source>
         <translation>この潜在特徴に付けるあなたのラベル(このバンドル用に保存されます。自動ラベル: {0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="93"/>
+        <location filename="../../app/ui/latent_card.py" line="94"/>
         <source>on</source>
         <translation>オン</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="94"/>
+        <location filename="../../app/ui/latent_card.py" line="95"/>
         <source>Switch the latent off inside the region</source>
         <translation>領域内でこの潜在特徴をオフにします</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="97"/>
+        <location filename="../../app/ui/latent_card.py" line="98"/>
         <source>map</source>
         <translation>マップ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="98"/>
+        <location filename="../../app/ui/latent_card.py" line="99"/>
         <source>Show this latent&apos;s activation map on the canvas</source>
         <translation>この潜在特徴の活性マップをキャンバスに表示します</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="109"/>
+        <location filename="../../app/ui/latent_card.py" line="110"/>
         <source>Remove from the list (resets its edit)</source>
         <translation>一覧から外します(編集は元に戻ります)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="130"/>
+        <location filename="../../app/ui/latent_card.py" line="131"/>
         <source>fires hardest on: {0} (of its {1} strongest test parts)</source>
         <translation>最も強く発火する部位: {0}（最も強いテスト部品 {1} 点のうち）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="137"/>
+        <location filename="../../app/ui/latent_card.py" line="138"/>
         <source>Top activations in the training set, then random ones</source>
         <translation>学習セットでの最大活性化、続いて無作為な活性化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="141"/>
+        <location filename="../../app/ui/latent_card.py" line="142"/>
         <source>Strength inside the region: 1 unchanged, 0 off, negative inverts, above 1 amplifies</source>
         <translation>領域内の強度: 1 で変更なし、0 でオフ、負の値で反転、1 より大きいと増幅</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="147"/>
+        <location filename="../../app/ui/latent_card.py" line="148"/>
         <source>strength</source>
         <translation>強度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="151"/>
+        <location filename="../../app/ui/latent_card.py" line="152"/>
         <source>inject</source>
         <translation>注入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="152"/>
+        <location filename="../../app/ui/latent_card.py" line="153"/>
         <source>Set the latent to a fixed value in the region, also where it was silent</source>
         <translation>領域内でこの潜在特徴を一定の値に設定します(発火していなかった場所にも)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="158"/>
+        <location filename="../../app/ui/latent_card.py" line="159"/>
         <source> × ref</source>
         <translation> × 基準</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="159"/>
+        <location filename="../../app/ui/latent_card.py" line="160"/>
         <source>Value in units of the latent&apos;s reference activation (p99)</source>
         <translation>潜在特徴の基準活性 (p99) を単位とした値</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="182"/>
+        <location filename="../../app/ui/latent_card.py" line="183"/>
         <source>not active in this region</source>
         <translation>この領域では発火していません</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="187"/>
+        <location filename="../../app/ui/latent_card.py" line="188"/>
         <source>in {0:.2f} · out {1:.2f} · fires on {2:.0%} of patches</source>
         <translation>領域内 {0:.2f} · 領域外 {1:.2f} · パッチの {2:.0%} で発火</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_card.py" line="194"/>
+        <location filename="../../app/ui/latent_card.py" line="195"/>
         <source>A dense latent: it fires on many patches (background)</source>
         <translation>高頻度の潜在特徴: 多くのパッチで発火します(背景)</translation>
     </message>
@@ -1160,57 +1386,57 @@ fires on {2:.2%} of patches · reference (p99) {3:.3g}</source>
 <context>
     <name>LatentPanel</name>
     <message>
-        <location filename="../../app/ui/latent_panel.py" line="51"/>
+        <location filename="../../app/ui/latent_panel.py" line="53"/>
         <source>Latents in the region</source>
         <translation>領域内の潜在特徴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_panel.py" line="54"/>
+        <location filename="../../app/ui/latent_panel.py" line="56"/>
         <source>Reset all</source>
         <translation>すべて元に戻す</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_panel.py" line="55"/>
+        <location filename="../../app/ui/latent_panel.py" line="57"/>
         <source>Restore every latent (Ctrl+R)</source>
         <translation>すべての潜在特徴を元に戻します(Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_panel.py" line="57"/>
+        <location filename="../../app/ui/latent_panel.py" line="59"/>
         <source>Dictionary…</source>
         <translation>辞書…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_panel.py" line="65"/>
+        <location filename="../../app/ui/latent_panel.py" line="67"/>
         <source>Find a latent by id or label (e.g. scratch)…</source>
         <translation>ID またはラベルで潜在特徴を検索(例: scratch)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_panel.py" line="70"/>
+        <location filename="../../app/ui/latent_panel.py" line="72"/>
         <source>hide dense (&gt;10%)</source>
         <translation>高頻度を隠す(&gt;10%)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_panel.py" line="71"/>
+        <location filename="../../app/ui/latent_panel.py" line="73"/>
         <source>Hide latents that fire on more than 10% of patches (background features)</source>
         <translation>パッチの 10% を超えて発火する潜在特徴(背景の特徴)を隠します</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_panel.py" line="93"/>
+        <location filename="../../app/ui/latent_panel.py" line="95"/>
         <source>Open an image to list its latents.</source>
         <translation>画像を開くと潜在特徴が一覧表示されます。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_panel.py" line="112"/>
+        <location filename="../../app/ui/latent_panel.py" line="119"/>
         <source>Latents in the whole image</source>
         <translation>画像全体の潜在特徴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_panel.py" line="112"/>
+        <location filename="../../app/ui/latent_panel.py" line="119"/>
         <source>Latents in the painted region</source>
         <translation>塗った領域の潜在特徴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/latent_panel.py" line="148"/>
+        <location filename="../../app/ui/latent_panel.py" line="155"/>
         <source>No latent is more active in this region than in the rest of the image.</source>
         <translation>この領域で画像の他の部分より強く活性化する潜在変数はありません。</translation>
     </message>
@@ -1218,616 +1444,376 @@ fires on {2:.2%} of patches · reference (p99) {3:.3g}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="81"/>
+        <location filename="../../app/ui/main_window.py" line="80"/>
         <source>SAE Inspector</source>
         <translation>SAE Inspector</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="142"/>
-        <source>The last session did not close cleanly. Restore its autosaved work (mask, edits, notes)?</source>
-        <translation>前回のセッションは正常に終了しませんでした。自動保存された作業(マスク、編集、メモ)を復元しますか?</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="143"/>
-        <source>Restore</source>
-        <translation>復元</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="157"/>
+        <location filename="../../app/ui/main_window.py" line="155"/>
         <source>No image open. Open a part image (Ctrl+O), drop one here, or pick a sample.</source>
         <translation>画像が開かれていません。部品画像を開く(Ctrl+O)か、ここにドロップするか、サンプルを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176"/>
+        <location filename="../../app/ui/main_window.py" line="171"/>
         <source>Model bundles in model_store/; Browse… opens any bundle folder</source>
         <translation>model_store/ 内のモデルバンドル。「参照…」で任意のバンドルフォルダーを開けます</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181"/>
+        <location filename="../../app/ui/main_window.py" line="175"/>
         <source>Notes on this part (saved with the session)</source>
         <translation>この部品についてのメモ(セッションと一緒に保存されます)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189"/>
+        <location filename="../../app/ui/main_window.py" line="182"/>
         <source>Verdict</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="188"/>
         <source>Latents</source>
         <translation>潜在特徴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>Effects</source>
         <translation>効果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="198"/>
         <source>no backend</source>
         <translation>バックエンドなし</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="216"/>
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>Inference backend · device · provider in use, and the last update&apos;s latency</source>
         <translation>使用中の推論バックエンド・デバイス・プロバイダーと、直近の更新にかかった時間</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="221"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>bundle</source>
         <translation>バンドル</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
+        <source>computing…</source>
+        <translation>計算中…</translation>
+    </message>
+</context>
+<context>
+    <name>Menus</name>
+    <message>
+        <location filename="../../app/ui/menus.py" line="39"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273"/>
+        <location filename="../../app/ui/menus.py" line="40"/>
         <source>Open image…</source>
         <translation>画像を開く…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="274"/>
+        <location filename="../../app/ui/menus.py" line="41"/>
         <source>Open folder…</source>
         <translation>フォルダーを開く…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/menus.py" line="42"/>
         <source>Open sample</source>
         <translation>サンプルを開く</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276"/>
+        <location filename="../../app/ui/menus.py" line="43"/>
         <source>Recent images</source>
         <translation>最近使った画像</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/menus.py" line="44"/>
         <source>Next image</source>
         <translation>次の画像</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278"/>
+        <location filename="../../app/ui/menus.py" line="45"/>
         <source>Previous image</source>
         <translation>前の画像</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/menus.py" line="47"/>
         <source>Open bundle…</source>
         <translation>バンドルを開く…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
-        <location filename="../../app/ui/main_window.py" line="993"/>
+        <location filename="../../app/ui/menus.py" line="49"/>
         <source>Save session</source>
         <translation>セッションを保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/menus.py" line="50"/>
         <source>Save session as…</source>
         <translation>名前を付けてセッションを保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/menus.py" line="51"/>
         <source>Load session…</source>
         <translation>セッションを読み込む…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286"/>
+        <location filename="../../app/ui/menus.py" line="53"/>
         <source>Export findings…</source>
         <translation>所見をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287"/>
+        <location filename="../../app/ui/menus.py" line="54"/>
         <source>Write a PDF report of this part, the region, the edits and the results</source>
         <translation>この部品、領域、編集内容と結果を PDF レポートに出力します</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289"/>
+        <location filename="../../app/ui/menus.py" line="56"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291"/>
+        <location filename="../../app/ui/menus.py" line="58"/>
         <source>&amp;Edit</source>
         <translation>編集(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292"/>
+        <location filename="../../app/ui/menus.py" line="59"/>
         <source>Undo mask edit</source>
         <translation>マスクの編集を元に戻す</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="293"/>
+        <location filename="../../app/ui/menus.py" line="60"/>
         <source>Redo mask edit</source>
         <translation>マスクの編集をやり直す</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/menus.py" line="62"/>
         <source>Clear mask</source>
         <translation>マスクを消去</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="296"/>
+        <location filename="../../app/ui/menus.py" line="63"/>
         <source>Invert mask</source>
         <translation>マスクを反転</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="297"/>
+        <location filename="../../app/ui/menus.py" line="64"/>
         <source>Load mask PNG…</source>
         <translation>マスク PNG を読み込む…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298"/>
+        <location filename="../../app/ui/menus.py" line="65"/>
         <source>Use ground truth as mask</source>
         <translation>正解領域をマスクにする</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="299"/>
+        <location filename="../../app/ui/menus.py" line="66"/>
         <source>Mask from defect map…</source>
         <translation>欠陥マップからマスクを作成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301"/>
+        <location filename="../../app/ui/menus.py" line="68"/>
         <source>Smaller brush</source>
         <translation>ブラシを小さく</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302"/>
+        <location filename="../../app/ui/menus.py" line="69"/>
         <source>Larger brush</source>
         <translation>ブラシを大きく</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/menus.py" line="71"/>
         <source>Reset all latents</source>
         <translation>すべての潜在特徴を元に戻す</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="306"/>
+        <location filename="../../app/ui/menus.py" line="73"/>
         <source>&amp;View</source>
         <translation>表示(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/menus.py" line="74"/>
         <source>Fit to window</source>
         <translation>ウィンドウに合わせる</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/menus.py" line="76"/>
         <source>No heatmap</source>
         <translation>ヒートマップなし</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/menus.py" line="76"/>
         <source>Defect map before</source>
         <translation>欠陥マップ(編集前)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/menus.py" line="76"/>
         <source>Defect map after</source>
         <translation>欠陥マップ(編集後)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/menus.py" line="77"/>
         <source>Difference</source>
         <translation>差分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/menus.py" line="77"/>
         <source>Latent activation</source>
         <translation>潜在特徴の活性</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="313"/>
+        <location filename="../../app/ui/menus.py" line="80"/>
         <source>Toggle mask filled/outline</source>
         <translation>マスクの塗りつぶし/輪郭を切り替え</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="314"/>
+        <location filename="../../app/ui/menus.py" line="81"/>
         <source>Show ground truth outline</source>
         <translation>正解領域の輪郭を表示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/menus.py" line="84"/>
         <source>Per-image stretch</source>
         <translation>画像ごとに伸張</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/menus.py" line="86"/>
         <source>&amp;Analysis</source>
         <translation>分析(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="320"/>
+        <location filename="../../app/ui/menus.py" line="87"/>
         <source>Dictionary browser…</source>
         <translation>辞書ブラウザー…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="321"/>
+        <location filename="../../app/ui/menus.py" line="88"/>
         <source>Reconstruction only (SAE faithfulness view)</source>
         <translation>再構成のみ(SAE の忠実度を確認)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="323"/>
+        <location filename="../../app/ui/menus.py" line="91"/>
         <source>Clear score history</source>
         <translation>スコア履歴を消去</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="325"/>
+        <location filename="../../app/ui/menus.py" line="93"/>
         <source>Rank latents in region</source>
         <translation>領域内の潜在特徴を効果順に並べる</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="326"/>
+        <location filename="../../app/ui/menus.py" line="94"/>
         <source>Dose–response of the chosen latent</source>
         <translation>選んだ潜在特徴の強度応答</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="327"/>
+        <location filename="../../app/ui/menus.py" line="95"/>
         <source>Injection test of the chosen latent</source>
         <translation>選んだ潜在特徴の注入テスト</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="329"/>
+        <location filename="../../app/ui/menus.py" line="97"/>
         <source>Effects panel</source>
         <translation>効果パネル</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="332"/>
+        <location filename="../../app/ui/menus.py" line="100"/>
         <source>&amp;Settings</source>
         <translation>設定(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="333"/>
+        <location filename="../../app/ui/menus.py" line="101"/>
         <source>Language (after restart)</source>
         <translation>言語(再起動後に反映)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="336"/>
+        <location filename="../../app/ui/menus.py" line="104"/>
         <source>System language</source>
         <translation>システムの言語</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/menus.py" line="113"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="347"/>
-        <location filename="../../app/ui/main_window.py" line="1110"/>
+        <location filename="../../app/ui/menus.py" line="114"/>
+        <location filename="../../app/ui/menus.py" line="161"/>
         <source>Keyboard shortcuts</source>
         <translation>キーボードショートカット</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="348"/>
+        <location filename="../../app/ui/menus.py" line="115"/>
         <source>About / Diagnostics…</source>
         <translation>バージョン情報 / 診断…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
-        <source>No default model bundle was found in {0}. Choose a bundle in the bundle box (Browse…), or build one with &apos;make bundle&apos;.</source>
-        <translation>{0} に既定のモデルバンドルが見つかりません。バンドル欄(参照…)でバンドルを選ぶか、「make bundle」で作成してください。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="369"/>
-        <location filename="../../app/ui/main_window.py" line="386"/>
-        <source>Browse…</source>
-        <translation>参照…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
-        <source>(no bundle)</source>
-        <translation>(バンドルなし)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="398"/>
-        <source>Open a model bundle folder</source>
-        <translation>モデルバンドルのフォルダーを開く</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="408"/>
-        <source>Opening bundle {0}: {1}…</source>
-        <translation>バンドル {0} を開いています: {1}…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="412"/>
-        <source>Opening bundle {0}…</source>
-        <translation>バンドル {0} を開いています…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="423"/>
-        <source>Bundle opening cancelled; the current bundle stays.</source>
-        <translation>バンドルを開くのを取り消しました。現在のバンドルをそのまま使います。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="437"/>
-        <source>Could not open bundle {0}: {1}</source>
-        <translation>バンドル {0} を開けませんでした: {1}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="439"/>
-        <source>Still using bundle &apos;{0}&apos;.</source>
-        <translation>引き続きバンドル「{0}」を使用します。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="451"/>
-        <source>Your label file could not be read ({0}); it was left untouched.</source>
-        <translation>ラベルファイルを読み込めませんでした({0})。ファイルには手を加えていません。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="467"/>
-        <source>{0} {1} (sha {2}…)</source>
-        <translation>{0} {1}(sha {2}…)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="482"/>
-        <source>Backend notice: {0}</source>
-        <translation>バックエンドの通知: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="493"/>
-        <source>Open a part image</source>
-        <translation>部品画像を開く</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="493"/>
-        <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)</source>
-        <translation>画像 (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="499"/>
-        <source>Open a folder of part images</source>
-        <translation>部品画像のフォルダーを開く</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="507"/>
-        <source>{0} holds no part images.</source>
-        <translation>{0} には部品画像がありません。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="528"/>
-        <source>No model bundle is loaded: choose one in the bundle box first.</source>
-        <translation>モデルバンドルが読み込まれていません。先にバンドル欄で選んでください。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="530"/>
-        <source>Analysing {0}…</source>
-        <translation>{0} を解析しています…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="570"/>
-        <source>SAE Inspector — {0}</source>
-        <translation>SAE Inspector — {0}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="571"/>
-        <source>Analysed {0} in {1:.0f} ms</source>
-        <translation>{0} を {1:.0f} ms で解析しました</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="573"/>
-        <source>{0}: {1}</source>
-        <translation>{0}: {1}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="587"/>
-        <source>computing…</source>
-        <translation>計算中…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="626"/>
-        <source>{0} · {1:.0f} ms</source>
-        <translation>{0} · {1:.0f} ms</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="665"/>
-        <source>Region: painting…</source>
-        <translation>領域: 塗っています…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="679"/>
-        <source>Region: the whole image (nothing painted). Paint to choose a region.</source>
-        <translation>領域: 画像全体(何も塗られていません)。塗って領域を選んでください。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="681"/>
-        <source>Region: painted, {0:.1%} of the image</source>
-        <translation>領域: 塗った部分(画像の {0:.1%})</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="706"/>
-        <source>Load a mask PNG</source>
-        <translation>マスク PNG を読み込む</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="730"/>
-        <source>Mask from defect map</source>
-        <translation>欠陥マップからマスクを作成</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="730"/>
-        <source>Region where the defect map (before) reaches:</source>
-        <translation>欠陥マップ(編集前)がこの値以上になる領域:</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="778"/>
-        <source>This bundle has no feature dictionary.</source>
-        <translation>このバンドルには特徴辞書がありません。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="799"/>
-        <source>Open a part image first.</source>
-        <translation>先に部品画像を開いてください。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="866"/>
-        <source>Open a part image before exporting findings.</source>
-        <translation>所見をエクスポートする前に部品画像を開いてください。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="887"/>
-        <source>Replace the file?</source>
-        <translation>ファイルを置き換えますか?</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="888"/>
-        <source>{0} already exists. Replace it with the new report?</source>
-        <translation>{0} は既に存在します。新しいレポートで置き換えますか?</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="906"/>
-        <source>Export cancelled; {0} was kept.</source>
-        <translation>エクスポートを取り消しました。{0} はそのまま残しています。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="946"/>
-        <source>Findings written to {0} ({1} pages).</source>
-        <translation>所見を {0} に書き出しました({1} ページ)。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="947"/>
-        <source>Open PDF</source>
-        <translation>PDF を開く</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="949"/>
-        <source>Findings exported to {0}</source>
-        <translation>所見を {0} にエクスポートしました</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="951"/>
-        <source>Export cancelled; nothing was written.</source>
-        <translation>エクスポートを取り消しました。何も書き込まれていません。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="953"/>
-        <source>Export failed: {0}</source>
-        <translation>エクスポートに失敗しました: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="964"/>
-        <source>The language changes when SAE Inspector is started again.</source>
-        <translation>言語は SAE Inspector を再起動すると切り替わります。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="993"/>
-        <location filename="../../app/ui/main_window.py" line="1011"/>
-        <source>Session (*.json)</source>
-        <translation>セッション (*.json)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="1007"/>
-        <source>Session saved to {0}</source>
-        <translation>セッションを {0} に保存しました</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="1011"/>
-        <source>Load session</source>
-        <translation>セッションを読み込む</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="1024"/>
-        <source>This session was recorded with bundle &apos;{0}&apos; {1}; the current bundle is &apos;{2}&apos;. Latent ids may mean something else.</source>
-        <translation>このセッションはバンドル「{0}」{1} で記録されましたが、現在のバンドルは「{2}」です。潜在特徴の ID が別の意味を持つ可能性があります。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="1035"/>
-        <source>The image file changed since the session was saved (SHA-256 differs).</source>
-        <translation>セッションの保存後に画像ファイルが変更されています(SHA-256 が異なります)。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="1057"/>
-        <source>Session restored from {0}</source>
-        <translation>{0} からセッションを復元しました</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="1071"/>
-        <source>Autosave failed: {0}</source>
-        <translation>自動保存に失敗しました: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="1079"/>
+        <location filename="../../app/ui/menus.py" line="126"/>
         <source>(no samples installed)</source>
         <translation>(サンプルがインストールされていません)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1088"/>
+        <location filename="../../app/ui/menus.py" line="134"/>
         <source>(none yet)</source>
         <translation>(まだありません)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1100"/>
+        <location filename="../../app/ui/menus.py" line="142"/>
+        <source>The language changes when SAE Inspector is started again.</source>
+        <translation>言語は SAE Inspector を再起動すると切り替わります。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/menus.py" line="151"/>
         <source>Zoom</source>
         <translation>ズーム</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1100"/>
+        <location filename="../../app/ui/menus.py" line="151"/>
         <source>mouse wheel</source>
         <translation>マウスホイール</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1101"/>
+        <location filename="../../app/ui/menus.py" line="152"/>
         <source>Pan</source>
         <translation>移動</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1101"/>
+        <location filename="../../app/ui/menus.py" line="152"/>
         <source>middle button drag, or Space + drag</source>
         <translation>中ボタンでドラッグ、または Space + ドラッグ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1102"/>
+        <location filename="../../app/ui/menus.py" line="153"/>
         <source>Brush size</source>
         <translation>ブラシの大きさ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1102"/>
+        <location filename="../../app/ui/menus.py" line="153"/>
         <source>[ and ], or Alt + drag</source>
         <translation>[ と ]、または Alt + ドラッグ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1103"/>
+        <location filename="../../app/ui/menus.py" line="154"/>
         <source>Close polygon</source>
         <translation>多角形を閉じる</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1103"/>
+        <location filename="../../app/ui/menus.py" line="154"/>
         <source>double-click or Enter; Esc cancels</source>
         <translation>ダブルクリックまたは Enter。Esc で取り消し</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1104"/>
+        <location filename="../../app/ui/menus.py" line="155"/>
         <source>Erase with rectangle / fill</source>
         <translation>矩形 / 塗りつぶしで消去</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1104"/>
+        <location filename="../../app/ui/menus.py" line="155"/>
         <source>Shift + drag / Shift + click</source>
         <translation>Shift + ドラッグ / Shift + クリック</translation>
     </message>
@@ -1929,6 +1915,86 @@ fires on {2:.2%} of patches · reference (p99) {3:.3g}</source>
         <location filename="../../app/ui/paint_tools.py" line="59"/>
         <source>Opacity of the filled region</source>
         <translation>塗った領域の不透明度</translation>
+    </message>
+</context>
+<context>
+    <name>RegionTools</name>
+    <message>
+        <location filename="../../app/ui/region_tools.py" line="41"/>
+        <source>Region: painting…</source>
+        <translation>領域: 塗っています…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/region_tools.py" line="55"/>
+        <source>Region: the whole image (nothing painted). Paint to choose a region.</source>
+        <translation>領域: 画像全体(何も塗られていません)。塗って領域を選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/region_tools.py" line="57"/>
+        <source>Region: painted, {0:.1%} of the image</source>
+        <translation>領域: 塗った部分(画像の {0:.1%})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/region_tools.py" line="71"/>
+        <source>Load a mask PNG</source>
+        <translation>マスク PNG を読み込む</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/region_tools.py" line="95"/>
+        <source>Mask from defect map</source>
+        <translation>欠陥マップからマスクを作成</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/region_tools.py" line="95"/>
+        <source>Region where the defect map (before) reaches:</source>
+        <translation>欠陥マップ(編集前)がこの値以上になる領域:</translation>
+    </message>
+</context>
+<context>
+    <name>Results</name>
+    <message>
+        <location filename="../../app/ui/results.py" line="83"/>
+        <source>{0} · {1:.0f} ms</source>
+        <translation>{0} · {1:.0f} ms</translation>
+    </message>
+</context>
+<context>
+    <name>SessionFiles</name>
+    <message>
+        <location filename="../../app/ui/session_files.py" line="48"/>
+        <source>Save session</source>
+        <translation>セッションを保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/session_files.py" line="48"/>
+        <location filename="../../app/ui/session_files.py" line="67"/>
+        <source>Session (*.json)</source>
+        <translation>セッション (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/session_files.py" line="62"/>
+        <source>Session saved to {0}</source>
+        <translation>セッションを {0} に保存しました</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/session_files.py" line="67"/>
+        <source>Load session</source>
+        <translation>セッションを読み込む</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/session_files.py" line="82"/>
+        <source>This session was recorded with bundle &apos;{0}&apos; {1}; the current bundle is &apos;{2}&apos;. Latent ids may mean something else.</source>
+        <translation>このセッションはバンドル「{0}」{1} で記録されましたが、現在のバンドルは「{2}」です。潜在特徴の ID が別の意味を持つ可能性があります。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/session_files.py" line="101"/>
+        <source>The image file changed since the session was saved (SHA-256 differs).</source>
+        <translation>セッションの保存後に画像ファイルが変更されています(SHA-256 が異なります)。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/session_files.py" line="114"/>
+        <source>Session restored from {0}</source>
+        <translation>{0} からセッションを復元しました</translation>
     </message>
 </context>
 <context>
