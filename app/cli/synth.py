@@ -20,6 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--good-fraction", type=float, default=0.5, help="share of good images (default 0.5)")
     parser.add_argument("--subtle-fraction", type=float, default=0.2,
                         help="share of defects drawn at 1-2 sigma contrast (default 0.2)")
+    parser.add_argument("--product", default=None,
+                        help="one product line: metal, pcb, textile or cast (default: all four surfaces mixed); "
+                             "recorded in the dataset's meta.json")
     parser.add_argument("--preview", action="store_true", help="also write OUT_DIR/preview.png")
     parser.add_argument("--preview-only", action="store_true", help="write only OUT_DIR/preview.png, no dataset")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -35,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     if not 0.0 <= args.good_fraction <= 1.0 or not 0.0 <= args.subtle_fraction <= 1.0:
         raise InspectorError("synth_bad_argument", "Fractions must be between 0 and 1.", name="fraction")
     cfg = SynthConfig(image_size=args.size, n_train=args.n_train, n_test=args.n_test, seed=args.seed,
-                      good_fraction=args.good_fraction, subtle_fraction=args.subtle_fraction)
+                      good_fraction=args.good_fraction, subtle_fraction=args.subtle_fraction, product=args.product)
     out = Path(args.out_dir)
     if args.preview_only:
         try:

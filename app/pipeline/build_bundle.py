@@ -22,7 +22,6 @@ from app.core.grid import PatchGrid
 from app.core.preprocess import Preprocessing
 from app.core.sae import encode
 from app.core.vit import VisionTransformer, build_vit
-from app.core.vit_config import ViTConfig
 from app.pipeline.presets import BuildPreset
 
 Log = Callable[[str], None]
@@ -86,25 +85,27 @@ def _recorded_timings(work: Path) -> dict[str, float]:
         return {}
 
 
-def _load_external_vit(weights: Path, config: Path) -> tuple[VisionTransformer, Preprocessing, tuple[str, ...]]:
-    """A user's ViT: timm-named safetensors + a JSON with ``vit``, ``hooked_layer``, ``classes``
-    and optionally ``preprocess``."""
+def _load_external_vit(weights: Path, config: Path | None) -> tuple[VisionTransformer, Preprocessing, tuple[str, ...]]:
+    """A user's ViT: timm-named safetensors + the strict ViT configuration JSON (docs/MODEL_FORMAT.md),
+    as ``import-timm`` writes them. ``weights`` may be the folder import-timm wrote; the
+    configuration then defaults to the ``vit_config.json`` in it."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    try:
-        info = json.loads(Path(config).read_text(encoding="utf-8"))
-        vcfg = ViTConfig.from_json(info["vit"])
-        layer = int(info["hooked_layer"])
-        classes = tuple(info["classes"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InspectorError("vit_config", f"cannot read the ViT configuration {config}: {exc}") from exc
+    from app.pipeline.timm_import import WEIGHTS_FILE
+    from app.pipeline.timm_import.vit_json import FILENAME, read_vit_json
+
+    if weights.is_dir():
+        weights, config = weights / WEIGHTS_FILE, config if config is not None else weights / FILENAME
+    if config is None:
+        raise InspectorError("vit_config", "--vit needs --vit-config (the vit_config.json import-timm writes; "
+                             "docs/MODEL_FORMAT.md describes it)")
+    ext = read_vit_json(config)
     try:
         state = load_file(str(weights))
     except (OSError, SafetensorError) as exc:
         raise InspectorError("vit_weights", f"cannot read ViT weights {weights}: {exc}") from exc
-    prep = Preprocessing.from_json(info["preprocess"]) if "preprocess" in info else Preprocessing(input_size=vcfg.input_hw)
-    return build_vit(vcfg, layer, state), prep, classes
+    return build_vit(ext.vit, ext.hooked_layer, state), ext.preprocess, ext.classes
 
 
 def build_bundle(
@@ -151,11 +152,12 @@ def build_bundle(
     # 2. the ViT
     vit_dir = work / "vit"
     if vit_weights is not None:
-        if vit_config is None:
-            raise InspectorError("vit_config", "--vit needs --vit-config (a JSON with vit, hooked_layer, classes)")
-        vit, prep, classes = _load_external_vit(Path(vit_weights), Path(vit_config))
-        if tuple(classes) != ds.classes:
-            raise InspectorError("class_mismatch", f"the ViT's classes {list(classes)} differ from the dataset's {list(ds.classes)}")
+        vit, prep, classes = _load_external_vit(Path(vit_weights), Path(vit_config) if vit_config is not None else None)
+        # the model's own classes score; the folder's defect types label latents (a binary OK/NG model included)
+        from app.pipeline.evaluate import class_of_type
+
+        log("   defect types -> model classes: " + ", ".join(f"{t} -> {c or '(no class: scored as a defect)'}"
+                                                          for t, c in class_of_type(ds.defect_types, classes).items()))
         vit_dir.mkdir(exist_ok=True)
         save_file({k: v.contiguous() for k, v in vit.state_dict().items()}, str(vit_dir / "vit.safetensors"))
         train_info: dict[str, Any] = {"source": f"existing ViT {Path(vit_weights).name}"}
@@ -258,6 +260,13 @@ def build_bundle(
             dictionary.to_files(dict_dir)
     dictionary = FeatureDictionary.from_files(dict_dir / "dictionary.safetensors", dict_dir / "dictionary.json", sae_cfg.width)
 
+    # 7b. the good reference: the evidence map's replacement token at each patch position
+    from app.pipeline.good_reference import FILENAME as GOOD_REFERENCE_FILE
+    from app.pipeline.good_reference import ROLE as GOOD_REFERENCE_ROLE
+    from app.pipeline.good_reference import build_good_reference
+
+    good_reference = build_good_reference(rec, sae_cfg, sae_w, work / GOOD_REFERENCE_FILE)
+
     # 8. a staging bundle, then fidelity and causal sanity through the real engine
     from app.pipeline.bundle_writer import write_bundle
 
@@ -266,13 +275,18 @@ def build_bundle(
                   sae_cfg=sae_cfg, sae_weights=sae_w, dictionary=dictionary)
     stage = work / "bundle_stage"
     with ctx.step("staging bundle (ONNX export)"):
-        write_bundle(stage, **common)
+        write_bundle(stage, **common, extra_files={GOOD_REFERENCE_ROLE: good_reference})
     from app.pipeline.bundle_checks import causal_sanity, downstream_fidelity
 
     with ctx.step("downstream fidelity and causal sanity"):
         fidelity = downstream_fidelity(stage, ds, preset, rec, train_ids, probe=_hooked_probe(vit_dir))
         causal = causal_sanity(stage, ds, preset, selection["val_ap"][chosen["name"]])
     (work / "fidelity.json").write_text(json.dumps(fidelity, indent=1))
+    from app.pipeline.evidence_localisation import evidence_localisation
+
+    with ctx.step("evidence map localisation"):
+        evidence = evidence_localisation(stage, ds, preset.fidelity_images, preset.seed)
+    (work / "evidence.json").write_text(json.dumps(evidence, indent=1))
     (work / "causal.json").write_text(json.dumps(causal, indent=1))
 
     # 9. the model card and the final bundle
@@ -285,7 +299,8 @@ def build_bundle(
         test_sae_metrics=test_sae_metrics, dictionary=dictionary, fidelity=fidelity, causal=causal,
         timings=ctx.timings, focus=focus_info,
     )
-    extra = {"pareto_png": work / "pareto.png", "confusion_png": eval_dir / "confusion.png"}
+    extra = {"pareto_png": work / "pareto.png", "confusion_png": eval_dir / "confusion.png",
+             GOOD_REFERENCE_ROLE: good_reference}
     if (vit_dir / "loss_curve.png").is_file():
         extra["loss_curve_png"] = vit_dir / "loss_curve.png"
     with ctx.step("final bundle"):
@@ -366,20 +381,19 @@ def _hooked_probe(vit_dir: Path) -> tuple[np.ndarray, np.ndarray] | None:
         return f.get_tensor("model.probe.weight").astype(np.float32), f.get_tensor("model.probe.bias").astype(np.float32)
 
 
-def write_samples(ds, out: Path, per_type: int, seed: int) -> list[Path]:  # noqa: ANN001
-    """A dozen or so held-out parts (ok and every defect type) with their masks, named by type."""
+def write_samples(ds, out: Path, per_type: int, seed: int) -> list[Path]:  # noqa: ANN001, ARG001 - seed kept for the CLI
+    """Held-out parts (good and every defect type) with their masks, named by type: the first
+    ``per_type`` test images of each type by file name, whatever the model makes of them."""
     import cv2
 
     from app.core.images import load_image
 
     out.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
     written = []
-    test = ds.split("test")
+    test = sorted(ds.split("test"), key=lambda r: r.name)
     for label in ["good", *ds.defect_types]:
-        recs = [r for r in test if r.label == label and r.difficulty in ("normal", "none", "unknown")]
-        for j, i in enumerate(rng.permutation(len(recs))[:per_type]):
-            r = recs[i]
+        recs = [r for r in test if r.label == label][:per_type]
+        for j, r in enumerate(recs):
             stem = f"{'ok' if label == 'good' else label}_{j + 1}"
             img = load_image(r.path).pixels_HWC
             cv2.imwrite(str(out / f"{stem}.png"), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))

@@ -17,6 +17,15 @@ GENERATOR_VERSION = "synth-1.0"
 DEFECT_TYPES: tuple[str, ...] = ("scratch", "crack", "dent", "stain", "hole", "particle")
 SURFACE_KINDS: tuple[str, ...] = ("metal", "textile", "pcb", "cast")
 
+#: Product lines: one model per product, as factories (and MVTec AD) organise inspection.
+#: Each renders one surface kind with every defect type.
+PRODUCTS: dict[str, tuple[str, ...]] = {
+    "metal": ("metal",),  # a brushed / turned metal part
+    "pcb": ("pcb",),  # a printed circuit board
+    "textile": ("textile",),  # woven fabric
+    "cast": ("cast",),  # a cast, rough surface
+}
+
 #: The held-out test split is always rendered with this seed, whatever the train seed.
 TEST_SEED: int = 20261128
 #: Default seed of the train split (distinct from TEST_SEED).
@@ -58,6 +67,16 @@ class SynthConfig:
     subtle_fraction: float = 0.2
     surface_kinds: tuple = SURFACE_KINDS
     defect_types: tuple = DEFECT_TYPES
+    product: str | None = None  # a product line (PRODUCTS); None: the surfaces listed above, mixed
+
+    def __post_init__(self) -> None:
+        if self.product is not None:
+            if self.product not in PRODUCTS:
+                from app.core.errors import InspectorError
+
+                raise InspectorError("synth_bad_argument", f"unknown product {self.product!r}; choose one of {', '.join(PRODUCTS)}",
+                                     name="product")
+            object.__setattr__(self, "surface_kinds", PRODUCTS[self.product])
 
     def seed_for(self, split: str) -> int:
         return TEST_SEED if split == "test" else self.seed
@@ -75,7 +94,7 @@ class SynthConfig:
             "subtle_fraction": float(self.subtle_fraction),
             "surface_kinds": list(self.surface_kinds),
             "defect_types": list(self.defect_types),
-        }
+        } | ({"product": self.product} if self.product is not None else {})
 
 
 @dataclass(frozen=True)
