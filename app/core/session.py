@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from app.core.preprocess import preprocess
 from app.core.sae import decode, encode
 
 SUFFIX_CHUNK = 64  # tokens per batched suffix pass; bounds memory for large batches
+GOOD_REFERENCE_ROLE = "good_reference"  # the bundle file the evidence map needs (app.pipeline.good_reference)
 
 
 class InspectionSession:
@@ -148,6 +150,61 @@ class InspectionSession:
             outs += Outputs.from_logits(cls_logits, patch_logits, self.grid_hw)
         self.last_timings_ms["intervene"] = (time.perf_counter() - t0) * 1e3
         return outs
+
+    # --- evidence map -----------------------------------------------------------------
+    @property
+    def has_evidence_map(self) -> bool:
+        """Whether the bundle carries the good reference the evidence map needs."""
+        return GOOD_REFERENCE_ROLE in self.bundle.manifest.files
+
+    @functools.cached_property
+    def _good_reference_PD(self) -> np.ndarray:
+        """[P, D] the reconstruction of the mean good code at each patch position (app.pipeline.good_reference)."""
+        from safetensors import SafetensorError
+        from safetensors.numpy import load_file
+
+        if not self.has_evidence_map:
+            raise InspectorError("no_good_reference", "this bundle carries no good reference, so it has no evidence map; "
+                                 "rebuild it with build-bundle")
+        path = self.bundle.path(GOOD_REFERENCE_ROLE)
+        try:
+            ref = load_file(str(path)).get("recon_PD")
+        except (SafetensorError, OSError, ValueError) as exc:
+            raise InspectorError("bad_file", f"{path.name}: not a readable safetensors file ({exc})") from exc
+        want = (self.grid.num_patches, self.bundle.manifest.vit.embed_dim)
+        if ref is None or ref.shape != want or not np.isfinite(ref).all():
+            raise InspectorError("bad_file", f"{path.name} must hold a finite recon_PD of shape {list(want)}")
+        return np.ascontiguousarray(ref, np.float32)
+
+    def evidence_map(self, mask_HW: np.ndarray | None = None, edits: Sequence[LatentEdit] = ()) -> np.ndarray:
+        """[grid_h, grid_w] float32 in -1..1: how much each patch moves the defect score.
+
+        e_p = score(x) - score(x with patch p replaced by the mean good-part token at p), where x
+        holds the given edits (in ``mask_HW``; none: the unedited image) and the replacement keeps
+        the patch's own SAE error term, in SAE space: x'_p = x_p - x̂_p + r_p, r_p = decode(mean
+        good code at p) (``app.pipeline.good_reference``). Positive: what the part shows at p pushes
+        the verdict towards "defect" compared with a good part; an unedited image's e is measured
+        against its own verdict. One suffix row per patch plus the base, in batched passes of
+        ``SUFFIX_CHUNK`` rows (memory stays bounded for large grids).
+        """
+        a = self._require()
+        ref_PD = self._good_reference_PD
+        base_TD = self.edited_tokens(self.patch_weights(mask_HW), edits)
+        n_pre, n_p = self.grid.num_prefix_tokens, self.grid.num_patches
+        swapped_PD = (self.grid.patch_tokens(a.tokens_TD) - a.recon_PD + ref_PD).astype(np.float32)
+        t0 = time.perf_counter()
+        cls_logits, patch_logits = self.backend.suffix(base_TD[None])
+        base_score = Outputs.from_logits(cls_logits, patch_logits, self.grid_hw)[0].score
+        scores_P = np.empty(n_p, np.float64)
+        for start in range(0, n_p, SUFFIX_CHUNK):
+            stop = min(n_p, start + SUFFIX_CHUNK)
+            batch = np.repeat(base_TD[None], stop - start, axis=0)
+            rows = np.arange(stop - start)
+            batch[rows, n_pre + start + rows] = swapped_PD[start:stop]
+            cls_logits, patch_logits = self.backend.suffix(batch)
+            scores_P[start:stop] = [o.score for o in Outputs.from_logits(cls_logits, patch_logits, self.grid_hw)]
+        self.last_timings_ms["evidence"] = (time.perf_counter() - t0) * 1e3
+        return self.grid.to_grid((base_score - scores_P).astype(np.float32))
 
     # --- listing ----------------------------------------------------------------------
     def latent_map(self, latent: int) -> np.ndarray:

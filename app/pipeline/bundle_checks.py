@@ -54,18 +54,21 @@ def downstream_fidelity(  # noqa: ANN001
         ablated[s.grid.num_prefix_tokens :] = mean_tok
         o_recon, o_mean = s.run_token_batch([recon, ablated])
         mask = load_mask(r.mask_path, img.shape[:2]) if r.mask_path is not None else np.zeros(img.shape[:2], bool)
+        box = s.bundle.manifest.preprocess.view_box(img.shape[:2])  # what a centre-crop model sees
         for key, o in (("model", a.baseline), ("recon_only", o_recon), ("mean_ablation", o_mean)):
             scores[key].append(o.score)
-            pix[key].add(o.patch_map, mask)
+            if o.patch_map is not None:  # a model without a patch head has no map here (its evidence map is measured apart)
+                pix[key].add(o.patch_map, mask, box=box)
         labels.append(r.label != "good")
         import scipy.sparse as sp
 
         codes.append(sp.csr_matrix(a.codes_PS))
-        head.append(a.baseline.patch_map.reshape(-1))
+        if a.baseline.patch_map is not None:
+            head.append(a.baseline.patch_map.reshape(-1))
         if probe is not None:
             logits_PC = s.grid.patch_tokens(a.tokens_TD).astype(np.float64) @ probe[0].T.astype(np.float64) + probe[1]
             probe_probs.append(softmax(logits_PC))
-        cover = mask_to_patch_weights(mask, s.grid)
+        cover = mask_to_patch_weights(mask, s.grid, box=box)
         patch_type.append(np.where(cover >= LABEL_MIN_COVER, r.label, "ok") if r.label != "good" else np.full(cover.shape, "ok"))
     y = np.array(labels)
     base = np.array(scores["model"])
@@ -91,7 +94,7 @@ def _latent_vs_head_ap(codes, head, patch_type, types, probe_probs=None) -> dict
     from app.pipeline.latent_stats import ap_matrix, average_precision
 
     z = sp.vstack(codes).tocsr()
-    h = np.concatenate(head)
+    h = np.concatenate(head) if head else None  # None: the model has no patch head
     lab = np.concatenate(patch_type)
     onehot = np.stack([lab == t for t in types], axis=1)
     ap = ap_matrix(z, onehot)
@@ -102,7 +105,8 @@ def _latent_vs_head_ap(codes, head, patch_type, types, probe_probs=None) -> dict
             continue
         best = int(np.nanargmax(np.nan_to_num(ap[:, j], nan=-1)))
         out[t] = {"best_latent": best, "best_latent_ap": float(ap[best, j]),
-                  "patch_head_ap": float(average_precision(h, onehot[:, j])), "positive_patches": int(onehot[:, j].sum())}
+                  "patch_head_ap": None if h is None else float(average_precision(h, onehot[:, j])),
+                  "positive_patches": int(onehot[:, j].sum())}
         if pp_PC is not None:  # class 0 is ok; defect types follow in the dataset's order
             out[t]["probe_ap"] = float(average_precision(pp_PC[:, j + 1], onehot[:, j]))
     return out

@@ -60,7 +60,7 @@ def render_model_card(
             "the type is `patch_type_head` pooled over the patches with softmax(patch logits) weights.")
     else:
         pooled = "the final-norm CLS token" if cfg.global_pool == "token" else "the mean patch token" + (" after `fc_norm`" if cfg.fc_norm else "")
-        add(f"- Heads: `head` on {pooled} ({len(dataset.classes)} classes, `ok` first)"
+        add(f"- Heads: `head` on {pooled} ({cfg.num_classes} classes, `ok` first)"
             + ("; `patch_head` gives one defect logit per patch. Score = 1 − p(ok); patch map = sigmoid(patch logits)." if cfg.patch_head
                else "; no patch head: the defect map is the measured evidence map (the score's change when a patch's token is replaced by the mean good-part token)."))
     add(f"- Hooked layer for the SAE: residual stream after `blocks[{vit.hooked_layer}]` (0-based).")
@@ -162,7 +162,7 @@ def render_model_card(
     add("| type | best latent | its AP | patch head AP | ratio | AP ≥ 0.5 | ≥ 0.8× head |" + (" probe AP (layer) |" if has_probe else "")
         + "\n|---|---:|---:|---:|---:|---|---|" + ("---:|" if has_probe else ""))
     for tname, r in loc.items():
-        ratio = r["best_latent_ap"] / r["patch_head_ap"] if r["patch_head_ap"] > 0 else float("nan")
+        ratio = r["best_latent_ap"] / r["patch_head_ap"] if (r["patch_head_ap"] or 0) > 0 else float("nan")  # None: no patch head
         add(f"| {tname} | #{r['best_latent']} | {_f(r['best_latent_ap'])} | {_f(r['patch_head_ap'])} | {_f(ratio, 2)} | "
             f"{_met(r['best_latent_ap'] >= 0.5)} | {_met(ratio >= 0.8)} |" + (f" {_f(r.get('probe_ap'))} |" if has_probe else ""))
     add("\nAutomatic labels of the most associated latents (dictionary, test split). A label names the region class "
@@ -208,7 +208,7 @@ def render_model_card(
     add(f"| SAE FVU ≤ 0.05 with ≤ 10% dead (test) | FVU {_f(t['fvu'], 4)}, dead {t['dead_fraction']:.1%} | "
         f"{_met(t['fvu'] <= 0.05 and t['dead_fraction'] <= 0.10)} |")
     aps = [r["best_latent_ap"] for r in loc.values()]
-    ratios = [r["best_latent_ap"] / r["patch_head_ap"] for r in loc.values() if r["patch_head_ap"] > 0]
+    ratios = [r["best_latent_ap"] / r["patch_head_ap"] for r in loc.values() if (r["patch_head_ap"] or 0) > 0]
     add(f"| best-latent AP ≥ 0.5 for every type | min {_f(min(aps) if aps else None)} | {_met(bool(aps) and min(aps) >= 0.5)} |")
     add(f"| best-latent AP ≥ 0.8× patch head AP | min ratio {_f(min(ratios) if ratios else None, 2)} | {_met(bool(ratios) and min(ratios) >= 0.8)} |")
     add(f"| exact outputs with the error term | max error {fd['max_abs_score_error_no_edit']:.1e} | {_met(fd['max_abs_score_error_no_edit'] <= 1e-6)} |")
