@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 import numpy as np
 
-from app.cli.common import add_bundle_args, ensure_out_dir, open_and_analyze, parse_edits, print_json, to_jsonable
-from app.core.errors import InspectorError
+from app.cli.common import (
+    add_bundle_args,
+    ensure_out_dir,
+    open_and_analyze,
+    parse_edits,
+    refuse_overwrite,
+    write_all_or_nothing,
+)
+from app.core.jsonsafe import dumps
+
+RESULT_FILES = ("analysis.json", "defect_map_before.png", "defect_map_after.png", "defect_map_diff.png")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -21,7 +29,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--recon-only", action="store_true", help="replace the region's tokens by the SAE reconstruction")
     p.add_argument("--top", type=int, default=20, help="latents in the mask to list")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--out", help="folder for the JSON and heatmap PNGs")
+    p.add_argument("--out", help="folder for the JSON and heatmap PNGs (written whole or not at all)")
+    p.add_argument("--force", action="store_true", help="replace the results of an earlier run in --out")
 
 
 def classes_dict(names: tuple[str, ...], probs: np.ndarray) -> dict[str, float]:
@@ -30,6 +39,8 @@ def classes_dict(names: tuple[str, ...], probs: np.ndarray) -> dict[str, float]:
 
 def run(args: argparse.Namespace) -> int:
     edits = parse_edits(args.edit)  # malformed edits fail before any model loads
+    if args.out:
+        refuse_overwrite(args.out, RESULT_FILES, args.force)
     img, session, mask, t_an = open_and_analyze(args)
     analysis = session.analysis
     t0 = time.perf_counter()
@@ -49,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
         "edited": {"score": edited.score, "classes": classes_dict(names, edited.class_probs)},
         "edits": [{"latent": e.latent, "op": e.op, "value": e.value} for e in edits],
         "recon_only": bool(args.recon_only),
-        "mask": {"pixels": int(np.count_nonzero(mask)) if mask is not None else 0, "patches": int(np.count_nonzero(m_P > 0)) if mask is not None and np.any(mask) else 0,
-                 "whole_image": mask is None or not np.any(mask)},
+        "mask": {"pixels": int(np.count_nonzero(mask)) if mask is not None else 0,
+                 "patches": int(np.count_nonzero(m_P > 0)) if mask is not None else 0, "whole_image": mask is None},
         "latents_in_mask": [
             {"id": s.id, "label": s.label, "excess": s.excess, "activation": s.activation, "mean_in": s.mean_in,
              "mean_out": s.mean_out, "frequency": s.frequency, "strongest_on": _strongest(session, s.id)}
@@ -59,15 +70,15 @@ def run(args: argparse.Namespace) -> int:
         "timings_ms": {"analyze": t_an, "intervene": t_iv},
         "notices": list(session.backend.notices),
     }
+    text = dumps(result)  # a NaN verdict is an error naming its field, before anything is written
     if args.out:
         out = ensure_out_dir(args.out)
-        _write_figures(out, img.pixels_HWC, analysis.baseline.patch_map, edited.patch_map, mask)
-        try:
-            (out / "analysis.json").write_text(json.dumps(to_jsonable(result), indent=2, ensure_ascii=False), encoding="utf-8")
-        except OSError as exc:
-            raise InspectorError("write_failed", f"cannot write to {out}: {exc.strerror}") from exc
+        refuse_overwrite(out, RESULT_FILES, args.force)  # again: another run may have finished meanwhile
+        writers = {"analysis.json": lambda p: p.write_text(text, encoding="utf-8")}
+        writers |= _figure_writers(img.pixels_HWC, analysis.baseline.patch_map, edited.patch_map, mask)
+        write_all_or_nothing(out, writers)
     if args.json:
-        print_json(result)
+        print(text)
     else:
         verdict = lambda s: "DEFECT" if s >= result["threshold"] else "OK"  # noqa: E731
         b, e = analysis.baseline.score, edited.score
@@ -93,13 +104,15 @@ def _strongest(session, latent: int) -> dict | None:  # noqa: ANN001
             "text": d.strongest_on_text(latent)}
 
 
-def _write_figures(out: Path, image, before_hw, after_hw, mask) -> None:  # noqa: ANN001
+def _figure_writers(image, before_hw, after_hw, mask) -> dict:  # noqa: ANN001
+    """name -> a function writing that heatmap figure to a given path."""
     from app.report.figures import heatmap_png
 
-    try:
-        heatmap_png(out / "defect_map_before.png", image, before_hw, title="defect map, before (0–1)", region_HW=mask)
-        heatmap_png(out / "defect_map_after.png", image, after_hw, title="defect map, after edits (0–1)", region_HW=mask)
-        heatmap_png(out / "defect_map_diff.png", image, after_hw - before_hw, title="after − before (−1..1)",
-                    diverging=True, region_HW=mask)
-    except OSError as exc:
-        raise InspectorError("write_failed", f"cannot write figures to {out}: {exc.strerror}") from exc
+    if before_hw is None or after_hw is None:  # a model without a patch head: the JSON alone
+        return {}
+    return {
+        "defect_map_before.png": lambda p: heatmap_png(p, image, before_hw, title="defect map, before (0–1)", region_HW=mask),
+        "defect_map_after.png": lambda p: heatmap_png(p, image, after_hw, title="defect map, after edits (0–1)", region_HW=mask),
+        "defect_map_diff.png": lambda p: heatmap_png(p, image, after_hw - before_hw, title="after − before (−1..1)",
+                                                     diverging=True, region_HW=mask),
+    }

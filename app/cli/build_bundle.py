@@ -14,7 +14,9 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from app.core.paths import app_root
+
+ROOT = app_root()
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import json
+import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from app.core.edits import LatentEdit, parse_edit
 from app.core.errors import InspectorError
+from app.core.jsonsafe import dumps, to_jsonable
+from app.core.paths import default_bundle_dir
 
-DEFAULT_BUNDLE = Path(__file__).resolve().parents[2] / "model_store" / "default"
+__all__ = ["DEFAULT_BUNDLE", "add_bundle_args", "ensure_out_dir", "open_and_analyze", "open_session", "parse_edits",
+           "print_json", "refuse_overwrite", "result_header", "to_jsonable", "write_all_or_nothing"]
+
+DEFAULT_BUNDLE = default_bundle_dir()
 
 
 def add_bundle_args(p: argparse.ArgumentParser) -> None:
@@ -39,15 +45,15 @@ def open_and_analyze(args: argparse.Namespace):  # noqa: ANN201
     """Load ``args.image`` (and ``args.mask``), open the bundle, run the prefix once.
 
     Returns (LoadedImage, InspectionSession, mask [H, W] or None, analyze milliseconds).
-    The image is read before the bundle, so a bad image fails without loading a model.
+    The image and the mask are read before the bundle, so a bad one fails without loading a model.
     """
     import time
 
-    from app.core.images import load_image, load_mask
+    from app.core.images import load_image, load_region_mask
 
     img = load_image(args.image)
+    mask = load_region_mask(args.mask, img.pixels_HWC.shape[:2]) if getattr(args, "mask", None) else None
     session = open_session(args)
-    mask = load_mask(args.mask, img.pixels_HWC.shape[:2]) if getattr(args, "mask", None) else None
     t0 = time.perf_counter()
     session.analyze(img.pixels_HWC)
     return img, session, mask, (time.perf_counter() - t0) * 1e3
@@ -61,22 +67,40 @@ def result_header(session, img) -> dict[str, Any]:  # noqa: ANN001
     }
 
 
-def to_jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, (np.floating,)):
-        return float(obj)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    return obj
-
-
 def print_json(obj: Any) -> None:
-    print(json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False))
+    """One strict JSON object on stdout: a NaN or infinite value is an error naming its field, never a bare NaN."""
+    print(dumps(obj))
+
+
+def refuse_overwrite(out: str | Path, names: tuple[str, ...], force: bool) -> None:
+    """Earlier results in ``out`` are kept unless the user says ``--force``."""
+    existing = [n for n in names if (Path(out) / n).exists()]
+    if existing and not force:
+        raise InspectorError(
+            "output_exists", f"{out} already holds {', '.join(existing)} from an earlier run; pass --force to replace "
+            "them, or choose another --out", path=str(out),
+        )
+
+
+def write_all_or_nothing(out: Path, writers: dict[str, Callable[[Path], None]]) -> None:
+    """Write every file into a temporary folder inside ``out``, then move them into place: a full disk
+    or a crash leaves the earlier results whole, never a truncated figure beside a new JSON."""
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=".results-", suffix=".tmp", dir=out))
+    except OSError as exc:
+        raise InspectorError("write_failed", f"cannot write to {out}: {exc.strerror}", path=str(out)) from exc
+    try:
+        for name, write in writers.items():
+            write(tmp / name)
+            with open(tmp / name, "rb") as f:
+                os.fsync(f.fileno())
+        for name in writers:
+            os.replace(tmp / name, out / name)
+    except OSError as exc:
+        raise InspectorError("write_failed", f"cannot write to {out}: {exc.strerror or exc}; earlier results there "
+                                             "are unchanged", path=str(out)) from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def ensure_out_dir(path: str | Path) -> Path:

@@ -6,19 +6,29 @@ import argparse
 import importlib
 import logging
 import os
+import re
 import sys
-from pathlib import Path
+from typing import NoReturn
 
 from app import __version__
 from app.cli import COMMANDS
+from app.cli.bounds import check_args
 from app.core.errors import InspectorError
 
 EXIT_USER_ERROR = 2
-DEFAULT_BUNDLE = Path(__file__).resolve().parents[2] / "model_store" / "default"
+log = logging.getLogger(__name__)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad option is one line on stderr (``error: ...``) and exit 2, like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        text = re.sub(r"'([^']{32})[^']+'", r"'\1...'", " ".join(message.split()))  # a 5,000-digit value, shortened
+        self.exit(EXIT_USER_ERROR, f"error: {self.prog}: {text if len(text) <= 300 else text[:297] + '...'}\n")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="main.py",
         description="SAE Inspector: make the defect ViT explain itself with experiments.",
         epilog="Headless subcommands: " + ", ".join(COMMANDS) + ". Run 'main.py COMMAND --help' for each.",
@@ -65,6 +75,7 @@ def run_cli(argv: list[str]) -> int:
     setup_logging()
     if not (argv and argv[0] in PIPELINE_COMMANDS):
         limit_blas_threads()
+    name = argv[0] if argv and argv[0] in COMMANDS else "the inspector"
     try:
         if argv and argv[0] in COMMANDS:
             name = argv[0]
@@ -76,21 +87,23 @@ def run_cli(argv: list[str]) -> int:
                     print(f"error: the '{name}' command is not available in this build", file=sys.stderr)
                     return EXIT_USER_ERROR
                 raise
-            parser = argparse.ArgumentParser(prog=f"main.py {name}", description=help_text)
+            parser = _Parser(prog=f"main.py {name}", description=help_text)
             module.add_arguments(parser)
             args = parser.parse_args(argv[1:])
+            check_args(args)  # absurd numbers are refused before anything is allocated
             rc = int(module.run(args) or 0)
             if sys.stdout is not None:
                 sys.stdout.flush()  # a buffered pipe fails here, inside the try, not at interpreter exit
             return rc
         args = _gui_parser().parse_args(argv)
+        name = "--self-test" if args.self_test else name
         if args.self_test:
             from app.cli.self_test import run_self_test
 
             return run_self_test(args)
         return _open_gui(args)
     except InspectorError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {_one_line(exc.message)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -104,6 +117,26 @@ def run_cli(argv: list[str]) -> int:
         except (OSError, AttributeError, ValueError):
             pass
         return 141
+    except MemoryError:
+        log.exception("out of memory in %s", name)
+        print(f"error: {name} ran out of memory{_see_log()}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception as exc:  # noqa: BLE001 - the backstop: one line for the user, the traceback in the log file
+        log.exception("%s failed", name)
+        print(f"error: {name} failed: {type(exc).__name__}: {_one_line(str(exc))}{_see_log()}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _see_log() -> str:
+    from app.core.logging_setup import current_log_file
+
+    f = current_log_file()
+    return f" (details in {f})" if f else ""
 
 
 def _open_gui(args: argparse.Namespace) -> int:

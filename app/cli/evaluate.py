@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from app.cli.common import ensure_out_dir, print_json
+from app.cli.common import ensure_out_dir
 from app.core.errors import InspectorError
 
 
@@ -31,8 +30,9 @@ def run(args: argparse.Namespace) -> int:
     from app.core.backends.select import open_backend
     from app.core.bundle import load_bundle
     from app.core.grid import PatchGrid
+    from app.core.jsonsafe import dumps
     from app.pipeline.dataset import scan_dataset
-    from app.pipeline.evaluate import evaluate, metrics_markdown, to_json_safe
+    from app.pipeline.evaluate import evaluate, metrics_markdown
 
     dataset = scan_dataset(args.data, val_fraction=args.val_fraction, seed=args.seed)  # malformed data fails first
     bundle = load_bundle(args.bundle)
@@ -48,12 +48,12 @@ def run(args: argparse.Namespace) -> int:
     metrics["bundle"] = bundle.summary()
     metrics["backend"] = backend.info.describe()
     try:
-        (out / "metrics.json").write_text(json.dumps(to_json_safe(metrics), indent=2, ensure_ascii=False), encoding="utf-8")
+        (out / "metrics.json").write_text(dumps(metrics, nonfinite="null"), encoding="utf-8")
         (out / "metrics.md").write_text(metrics_markdown(metrics), encoding="utf-8")
     except OSError as exc:
         raise InspectorError("write_failed", f"cannot write to {out}: {exc.strerror}", path=str(out)) from exc
     if args.json:
-        print_json(to_json_safe(metrics))
+        print(dumps(metrics, nonfinite="null"))  # an undefined metric (one class only) is null
         return 0
     img, px = metrics["image"], metrics["pixel"]
     f = lambda v: "–" if v is None else f"{v:.4f}"  # noqa: E731

@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
+from app.core.backends.parity import PARITY_TOL
 from app.core.errors import InspectorError
 
 log = logging.getLogger(__name__)
 
-PARITY_TOL = 1e-4
 EXACT_TOL = 1e-6
 REQUIRE_CUDA_ENV = "SAE_INSPECTOR_REQUIRE_CUDA"
 
@@ -76,7 +76,7 @@ def _fail(text: str) -> int:
 
 def _part_image(folder: Path) -> Path:
     """A shipped sample if there is one, else a synthetic brushed-metal part with a scratch."""
-    from app.core.diagnostics import resource_path
+    from app.core.paths import resource_path
 
     samples = resource_path("resources", "samples")
     if samples.is_dir():

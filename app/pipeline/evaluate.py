@@ -19,8 +19,6 @@
 from __future__ import annotations
 
 import csv
-import json
-import math
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +28,7 @@ import numpy as np
 
 from app.core.errors import InspectorError
 from app.core.grid import PatchGrid
+from app.core.jsonsafe import dumps
 from app.core.preprocess import Preprocessing
 from app.pipeline.dataset import ImageRecord, InspectionDataset, class_index_of, load_pool
 from app.pipeline.detection_metrics import (
@@ -252,7 +251,7 @@ def evaluate(
     metrics["timings_s"] = timings
     _write_scores_csv(out / "scores.csv", test, pred, classes)
     try:
-        (out / "metrics.json").write_text(json.dumps(to_json_safe(metrics), indent=2, ensure_ascii=False), encoding="utf-8")
+        (out / "metrics.json").write_text(dumps(metrics, nonfinite="null"), encoding="utf-8")
     except OSError as exc:
         raise InspectorError("write_failed", f"cannot write to {out}: {exc.strerror}", path=str(out)) from exc
     return metrics
@@ -293,23 +292,6 @@ def _write_scores_csv(path: Path, records: Sequence[ImageRecord], pred: Predicti
                             *[f"{p:.6f}" for p in pred.probs[i]]])
     except OSError as exc:
         raise InspectorError("write_failed", f"cannot write {path}: {exc.strerror}", path=str(path)) from exc
-
-
-def to_json_safe(obj: Any) -> Any:
-    """JSON-safe copy: numpy scalars to Python, NaN/inf to None."""
-    if isinstance(obj, dict):
-        return {str(k): to_json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_json_safe(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return to_json_safe(obj.tolist())
-    if isinstance(obj, (np.bool_,)):
-        return bool(obj)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        return float(obj) if math.isfinite(obj) else None
-    return obj
 
 
 # --- the model card's tables -------------------------------------------------------------
