@@ -363,16 +363,25 @@ def test_cli_rank_folder(random_bundle_dir, tmp_path):
     data = _tiny_mvtec(tmp_path / "data")
     out = tmp_path / "out"
     r = _run("rank-folder", str(data), "--bundle", str(random_bundle_dir), "--type", "scratch", "--top", "8", "--controls", "16",
-             "--bootstrap", "200", "--out", str(out), "--json", "--quiet")
+             "--bootstrap", "200", "--out", str(out), "--json", "--quiet", "--cross-type", "--set-size", "3")
     assert r.returncode == 0, r.stderr
     ev = json.loads(r.stdout)
     assert ev["type"] == "scratch" and ev["images"] == 3  # the held-out test split only
     assert 0 <= ev["top_latent_beats_p95_share"] <= 1
+    assert ev["chance_beats_all_controls"] == pytest.approx(1 / 3)  # 16 controls over 8 ranked: 2 replicates
+    for im in ev["per_image"]:
+        assert im["replicates"] == 2 and im["top_p_adjusted"] >= 1 / 3
+    cross = ev["cross_type"]
+    assert cross["columns"] == ["scratch", "stain"] and [r["type"] for r in cross["rows"]] == ["scratch"]
+    row = cross["rows"][0]
+    assert row["parts"] == 3 and row["controls"] == 9  # 3 matched random sets per part
+    assert row["mean_abs_delta"]["scratch"] == pytest.approx(np.mean([abs(p["delta_by_set"]["scratch"]) for p in cross["parts"]]))
+    assert (out / "cross_type.md").read_text().startswith("| parts of type |")
     for lat in ev["latents"]:
         lo, hi = lat["ci95"]
         assert lo <= lat["mean_delta"] + 1e-12 and lat["mean_delta"] <= hi + 1e-12
         assert 0 <= lat["share_beats_p95"] <= 1 and 1 <= lat["images_ranked"] <= 3
-    for name in ("summary.md", "summary.csv", "per_image.csv", "evidence.json", "chart.png"):
+    for name in ("summary.md", "summary.csv", "per_image.csv", "evidence.json", "chart.png", "cross_type.json"):
         assert (out / name).stat().st_size > 0
     assert cv2.imread(str(out / "chart.png")) is not None
     assert "| latent |" in (out / "summary.md").read_text()

@@ -7,6 +7,16 @@ initialised as the decoder's transpose, inputs scaled to mean norm sqrt(D) (the 
 folded into the saved weights), lr 2e-4*sqrt(16384/S) with warmup and a decay over the
 last fifth, gradient clipping at 1. ReLU + L1 (Stevens et al. 2025) is available as an option.
 
+Objectives: ``plain`` TopK, and ``matryoshka`` TopK (Nabeshima; Bussmann et al. 2025; saev's
+``src/saev/nn/objectives.py``, SAELens ``MatryoshkaBatchTopK``): the same per-token TopK code z over
+the whole dictionary, decoded from every nested prefix of it, z[:, :p] @ W_dec[:p] + b_dec for
+p in the prefixes (the last is the width), and the normalised reconstruction loss averaged over
+the prefixes, as saev averages its prefix MSEs. saev samples random prefix cuts each step; these
+are fixed (as SAELens's widths), so the saved config can state them and a browser can order the
+latents coarse to fine. Both objectives train in the same pass over the same batches; the AuxK
+term is the same for both. At inference a Matryoshka SAE is a plain TopK SAE (per token, no
+batch threshold).
+
 Saved weights follow the engine's formulas: z = act((x - b_dec) @ W_enc + b_enc),
 x_hat = z @ W_dec + b_dec, in the raw (unscaled) token space.
 """
@@ -48,17 +58,31 @@ class SAETrainConfig:
     # share of every batch drawn from the focus tokens (defect patches) when a grid is given them:
     # they are ~1.5% of a part's patches, so a plain sample spends almost no steps on them
     focus_share: float = 0.0
+    objectives: tuple[str, ...] = ("plain",)  # "plain" and/or "matryoshka" (topk only)
+    matryoshka_fractions: tuple[float, ...] = (1 / 16, 1 / 4)  # inner prefixes as shares of the width; the width is added
 
-    def variants(self, d: int) -> list[tuple[int, int]]:
-        """(k, width) pairs; for relu, k is 0."""
+    def variants(self, d: int) -> list[tuple[str, int, int]]:
+        """(objective, k, width) triples; for relu, k is 0 and the objective plain."""
         ks = self.ks if self.activation == "topk" else (0,)
-        return [(k, e * d) for k in ks for e in self.expansions]
+        objs = [o for o in self.objectives if self.activation == "topk" or o == "plain"] or ["plain"]
+        for o in objs:
+            if o not in ("plain", "matryoshka"):
+                raise ValueError(f"unknown SAE objective '{o}'")
+        return [(o, k, e * d) for o in objs for k in ks for e in self.expansions]
+
+    def prefixes(self, width: int) -> tuple[int, ...]:
+        """The Matryoshka prefix sizes for a width: the fractions' sizes (at least 1, increasing), then the width."""
+        inner = sorted({max(1, int(round(f * width))) for f in self.matryoshka_fractions if 0 < f < 1} - {width})
+        return (*inner, width)
 
 
 class TrainableSAE(torch.nn.Module):
-    def __init__(self, d: int, s: int, k: int, activation: str, b_dec: torch.Tensor, gen: torch.Generator) -> None:
+    def __init__(
+        self, d: int, s: int, k: int, activation: str, b_dec: torch.Tensor, gen: torch.Generator, prefixes: tuple[int, ...] = ()
+    ) -> None:
         super().__init__()
         self.d, self.s, self.k, self.activation = d, s, k, activation
+        self.prefixes = tuple(prefixes)  # matryoshka: nested prefix sizes ending at s; empty: plain
         w = torch.randn(s, d, generator=gen)
         w = w / w.norm(dim=1, keepdim=True)
         self.W_dec = torch.nn.Parameter(w)
@@ -174,8 +198,57 @@ class GridResult:
     variants: list[dict[str, Any]] = field(default_factory=list)  # per SAE: k, width, metrics, weights path
 
 
-def sae_name(k: int, width: int, activation: str) -> str:
-    return f"sae_{activation}_k{k}_w{width}" if activation == "topk" else f"sae_relu_w{width}"
+def sae_name(k: int, width: int, activation: str, objective: str = "plain") -> str:
+    if activation != "topk":
+        return f"sae_relu_w{width}"
+    return f"sae_mtopk_k{k}_w{width}" if objective == "matryoshka" else f"sae_topk_k{k}_w{width}"
+
+
+def _norm_mse(x: torch.Tensor, recon: torch.Tensor) -> torch.Tensor:
+    """Squared error over the batch's variance about its mean (an FVU on the batch)."""
+    return (x - recon).pow(2).sum(1).mean() / (x - x.mean(0)).pow(2).sum(1).mean().clamp_min(1e-8)
+
+
+def topk_loss(
+    m: TrainableSAE, x: torch.Tensor, tokens_seen: int, dead_window: int, aux_alpha: float, wsize: int = 1
+) -> torch.Tensor:
+    """The TopK objective of one batch: normalised reconstruction (averaged over the Matryoshka
+    prefixes when ``m`` has them) plus AuxK on the latents dead for ``dead_window`` tokens."""
+    d = x.shape[1]
+    pre = m.pre(x)
+    vals, topi = pre.topk(m.k, dim=1)
+    z = torch.zeros_like(pre).scatter_(1, topi, torch.relu(vals))
+    if m.prefixes:
+        recon, start, losses = m.b_dec.expand_as(x), 0, []
+        for p in m.prefixes:
+            recon = recon + z[:, start:p] @ m.W_dec[start:p]
+            losses.append(_norm_mse(x, recon))
+            start = p
+        loss = torch.stack(losses).mean()
+    else:
+        recon = m.decode(z)
+        loss = _norm_mse(x, recon)
+    err = x - recon
+    with torch.no_grad():
+        fired = (z > 0).any(0)
+        if wsize > 1:  # a latent is alive if it fired on any rank's slice
+            import torch.distributed as dist
+
+            fired_i = fired.to(torch.int32)
+            dist.all_reduce(fired_i, op=dist.ReduceOp.MAX)
+            fired = fired_i.bool()
+        m.last_fired[fired] = tokens_seen
+        dead = (tokens_seen - m.last_fired) > dead_window
+    if dead.any():
+        # AuxK: the dead latents' top k_aux pre-activations model the residual
+        k_aux = min(d // 2, int(dead.sum()))
+        pre_dead = torch.where(dead, pre, torch.full_like(pre, -float("inf")))
+        av, ai = pre_dead.topk(k_aux, dim=1)
+        z_aux = torch.zeros_like(pre).scatter_(1, ai, torch.relu(av))
+        err_hat = z_aux @ m.W_dec
+        aux = (err.detach() - err_hat).pow(2).sum(1).mean() / err.detach().pow(2).sum(1).mean().clamp_min(1e-8)
+        loss = loss + aux_alpha * torch.nan_to_num(aux, nan=0.0)
+    return loss
 
 
 def train_sae_grid(
@@ -210,10 +283,12 @@ def train_sae_grid(
     scale = float(math.sqrt(d) / sample.norm(dim=1).mean())
     b_dec0 = geometric_median(sample * scale)
     variants = cfg.variants(d)
-    todo = [(k, s) for k, s in variants if not (out_dir / f"{sae_name(k, s, cfg.activation)}.json").is_file()]
+    todo = [(o, k, s) for o, k, s in variants if not (out_dir / f"{sae_name(k, s, cfg.activation, o)}.json").is_file()]
     saes = {
-        (k, s): TrainableSAE(d, s, k, cfg.activation, b_dec0, torch.Generator().manual_seed(cfg.seed * 1000 + k * 7 + s))
-        for k, s in todo
+        (o, k, s): TrainableSAE(d, s, k, cfg.activation, b_dec0,
+                                torch.Generator().manual_seed(cfg.seed * 1000 + k * 7 + s + (o == "matryoshka")),
+                                prefixes=cfg.prefixes(s) if o == "matryoshka" else ())
+        for o, k, s in todo
     }
     opts = {key: torch.optim.Adam(m.parameters(), lr=1e-4, betas=(0.9, 0.999)) for key, m in saes.items()}
     total = int(cfg.epochs * n / cfg.batch_tokens)
@@ -229,41 +304,16 @@ def train_sae_grid(
             rows = np.concatenate([rows, np.asarray(focus_tokens_ND[fidx], np.float32)])  # type: ignore[index]
         x = torch.from_numpy(rows) * scale
         tokens_seen = (step + 1) * cfg.batch_tokens
-        for (k, s), m in saes.items():
-            opt = opts[(k, s)]
+        for key, m in saes.items():
+            opt = opts[key]
             for g in opt.param_groups:
-                g["lr"] = _lr(cfg, s, step, total)
-            pre = m.pre(x)
+                g["lr"] = _lr(cfg, m.s, step, total)
             if cfg.activation == "relu":
-                z = torch.relu(pre)
+                z = torch.relu(m.pre(x))
                 recon = m.decode(z)
                 loss = ((recon - x) ** 2).sum(1).mean() / d + cfg.l1_coeff * (z * m.W_dec.norm(dim=1)).sum(1).mean()
             else:
-                vals, topi = pre.topk(k, dim=1)
-                z = torch.zeros_like(pre).scatter_(1, topi, torch.relu(vals))
-                recon = m.decode(z)
-                err = x - recon
-                mse = (err**2).sum(1).mean()
-                loss = mse / (x - x.mean(0)).pow(2).sum(1).mean().clamp_min(1e-8)
-                with torch.no_grad():
-                    fired = (z > 0).any(0)
-                    if wsize > 1:  # a latent is alive if it fired on any rank's slice
-                        import torch.distributed as dist
-
-                        fired_i = fired.to(torch.int32)
-                        dist.all_reduce(fired_i, op=dist.ReduceOp.MAX)
-                        fired = fired_i.bool()
-                    m.last_fired[fired] = tokens_seen
-                    dead = (tokens_seen - m.last_fired) > dead_window
-                if dead.any():
-                    # AuxK: the dead latents' top k_aux pre-activations model the residual
-                    k_aux = min(d // 2, int(dead.sum()))
-                    pre_dead = torch.where(dead, pre, torch.full_like(pre, -float("inf")))
-                    av, ai = pre_dead.topk(k_aux, dim=1)
-                    z_aux = torch.zeros_like(pre).scatter_(1, ai, torch.relu(av))
-                    err_hat = z_aux @ m.W_dec
-                    aux = (err.detach() - err_hat).pow(2).sum(1).mean() / err.detach().pow(2).sum(1).mean().clamp_min(1e-8)
-                    loss = loss + cfg.aux_alpha * torch.nan_to_num(aux, nan=0.0)
+                loss = topk_loss(m, x, tokens_seen, dead_window, cfg.aux_alpha, wsize)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             if wsize > 1:
@@ -280,15 +330,18 @@ def train_sae_grid(
         bar.update()
     bar.close()
     result = GridResult(scale=scale)
-    for k, s in variants:
-        name = sae_name(k, s, cfg.activation)
+    for o, k, s in variants:
+        name = sae_name(k, s, cfg.activation, o)
         meta_p = out_dir / f"{name}.json"
-        if (k, s) in saes and rank == 0:
-            w = saes[(k, s)].folded_weights(scale)
+        if (o, k, s) in saes and rank == 0:
+            w = saes[(o, k, s)].folded_weights(scale)
             save_file(w.to_arrays(), str(out_dir / f"{name}.safetensors"))
-            sae_cfg = SAEConfig(d, s, "topk" if cfg.activation == "topk" else "relu", k if cfg.activation == "topk" else None)  # type: ignore[arg-type]
+            prefixes = saes[(o, k, s)].prefixes
+            sae_cfg = SAEConfig(d, s, "topk" if cfg.activation == "topk" else "relu", k if cfg.activation == "topk" else None,  # type: ignore[arg-type]
+                                o, prefixes)  # type: ignore[arg-type]
             metrics = evaluate_sae(sae_cfg, w, val_tokens_ND)
-            meta = {"name": name, "k": k, "width": s, "activation": cfg.activation, "scale": scale,
+            meta = {"name": name, "k": k, "width": s, "activation": cfg.activation, "objective": o, "prefixes": list(prefixes),
+                    "scale": scale,
                     "train_tokens": n, "focus_tokens": n_focus, "focus_rows_per_batch": plan.n_focus_rows, "steps": total, "train_seconds": round(time.time() - t0, 1),
                     "val": metrics, "config": _cfg_json(cfg)}
             meta_p.write_text(json.dumps(meta, indent=1))
@@ -317,7 +370,8 @@ def load_variant(out_dir: Path, meta: dict[str, Any], d: int) -> tuple[SAEConfig
     from safetensors.numpy import load_file
 
     act = "topk" if meta["activation"] == "topk" else "relu"
-    cfg = SAEConfig(d, int(meta["width"]), act, int(meta["k"]) if act == "topk" else None)  # type: ignore[arg-type]
+    cfg = SAEConfig(d, int(meta["width"]), act, int(meta["k"]) if act == "topk" else None,  # type: ignore[arg-type]
+                    meta.get("objective", "plain"), tuple(meta.get("prefixes", ())))
     return cfg, SAEWeights.from_arrays(load_file(str(out_dir / f"{meta['name']}.safetensors")))
 
 
@@ -329,10 +383,12 @@ def pareto_plot(variants: Sequence[dict[str, Any]], out: Path, chosen: str | Non
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4), dpi=120)
-    widths = sorted({v["width"] for v in variants})
-    for wdt, marker in zip(widths, "osD^v"):
-        pts = sorted((v["val"]["l0"], v["val"]["fvu"], v) for v in variants if v["width"] == wdt)
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker=marker, label=f"width {wdt}")
+    groups = sorted({(v.get("objective", "plain"), v["width"]) for v in variants})
+    for (obj, wdt), marker in zip(groups, "osD^v<>ph"):
+        pts = sorted(((v["val"]["l0"], v["val"]["fvu"], v) for v in variants
+                      if v["width"] == wdt and v.get("objective", "plain") == obj), key=lambda p: (p[0], p[1]))
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker=marker, ls="--" if obj == "matryoshka" else "-",
+                label=f"{'Matryoshka ' if obj == 'matryoshka' else ''}width {wdt}")
         for l0, f, v in pts:
             ax.annotate(f"k={v['k']}, dead {v['val']['dead_fraction']:.0%}", (l0, f), fontsize=7, xytext=(4, 4),
                         textcoords="offset points")
