@@ -44,10 +44,11 @@ FLOAT_BOUNDS: dict[str, tuple[float, float, bool]] = {
     "dose_range": (0.0, 1000.0, True),
 }
 MAX_EDITS = 1024
+_FLAGS = {"strength_range": "--range"}  # options whose name is not their dest
 
 
 def _flag(dest: str) -> str:
-    return "--" + dest.replace("_", "-")
+    return _FLAGS.get(dest, "--" + dest.replace("_", "-"))
 
 
 def check_args(args: argparse.Namespace) -> None:

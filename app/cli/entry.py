@@ -105,6 +105,8 @@ def run_cli(argv: list[str]) -> int:
     except InspectorError as exc:
         print(f"error: {_one_line(exc.message)}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except SystemExit as exc:  # argparse: --help, --version (0) or a bad option, already printed (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
