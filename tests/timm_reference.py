@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -283,3 +284,83 @@ def timm_eval_transform(image_HWC: np.ndarray, input_size: tuple[int, int, int],
         x = x[:, :, None]
     x = (x - np.asarray(mean, np.float64)) / np.asarray(std, np.float64)
     return x.transpose(2, 0, 1)
+
+
+# --- the model families the tests convert: tiny widths and depths, the real structural features ---------
+
+
+@dataclass(frozen=True)
+class Family:
+    """A fine-tuned timm ViT as a factory would export it. ``model_args`` is what its config.json
+    carries; ``timm_kwargs`` is what timm builds from the architecture's model function plus those
+    arguments, written out by hand from timm's source (so the app's table is checked, not trusted)."""
+
+    architecture: str
+    model_args: dict[str, Any]
+    timm_kwargs: dict[str, Any]
+    input_size: tuple[int, int, int] = (3, 64, 64)
+    label_names: tuple[str, ...] = ("crack", "good", "scratch")
+    class_map: dict[str, str] | None = None
+    crop_pct: float = 0.9
+    interpolation: str = "bicubic"
+    mean: tuple[float, ...] = (0.485, 0.456, 0.406)
+    std: tuple[float, ...] = (0.229, 0.224, 0.225)
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        c, h, w = self.input_size
+        return dict(self.timm_kwargs, img_size=(h, w), in_chans=c, num_classes=len(self.label_names))
+
+    def pretrained_cfg(self) -> dict[str, Any]:
+        return {"input_size": list(self.input_size), "interpolation": self.interpolation, "crop_pct": self.crop_pct,
+                "crop_mode": "center", "mean": list(self.mean), "std": list(self.std), "num_classes": len(self.label_names),
+                "first_conv": "patch_embed.proj", "classifier": "head", "fixed_input_size": True}
+
+    def export(self, folder: Path, seed: int = 0, **kw: Any) -> VisionTransformer:
+        model = make_model(self.kwargs, seed)
+        write_timm_export(folder, model, self.architecture, self.model_args, self.pretrained_cfg(), list(self.label_names),
+                          len(self.label_names), global_pool=self.kwargs.get("global_pool", "token"), **kw)
+        return model
+
+
+_S = dict(embed_dim=96, depth=3)  # a "small" at test size: timm's 6 heads of width 16
+FAMILIES: dict[str, Family] = {
+    "vit_tiny": Family("vit_tiny_patch16_224", dict(embed_dim=48, depth=3),
+                       dict(patch_size=16, embed_dim=48, depth=3, num_heads=3)),
+    "vit_small": Family("vit_small_patch16_224", _S, dict(patch_size=16, embed_dim=96, depth=3, num_heads=6)),
+    "vit_base_384": Family("vit_base_patch16_384", _S, dict(patch_size=16, embed_dim=96, depth=3, num_heads=12),
+                           input_size=(3, 96, 96), crop_pct=1.0),
+    "vit_small_patch32": Family("vit_small_patch32_224", _S, dict(patch_size=32, embed_dim=96, depth=3, num_heads=6),
+                                input_size=(3, 96, 96), interpolation="bilinear"),
+    "deit": Family("deit_small_patch16_224", _S, dict(patch_size=16, embed_dim=96, depth=3, num_heads=6)),
+    "deit3": Family("deit3_small_patch16_224", _S,
+                    dict(patch_size=16, embed_dim=96, depth=3, num_heads=6, no_embed_class=True, init_values=1e-6),
+                    crop_pct=1.0),
+    "dinov2": Family("vit_small_patch14_dinov2", dict(embed_dim=48, depth=3, num_heads=3),
+                     dict(patch_size=14, embed_dim=48, depth=3, num_heads=3, init_values=1e-5), input_size=(3, 56, 56)),
+    "dinov2_reg4": Family("vit_small_patch14_reg4_dinov2", dict(embed_dim=48, depth=3, num_heads=3),
+                          dict(patch_size=14, embed_dim=48, depth=3, num_heads=3, init_values=1e-5, reg_tokens=4,
+                               no_embed_class=True), input_size=(3, 56, 56)),
+    "avg_gap": Family("vit_medium_patch16_gap_256", dict(embed_dim=64, depth=3, num_heads=4),
+                      dict(patch_size=16, embed_dim=64, depth=3, num_heads=4, class_token=False, global_pool="avg",
+                           qkv_bias=False, init_values=1e-6, fc_norm=False)),
+    "avg_fc_norm": Family("vit_small_patch16_224", dict(_S, global_pool="avg"),
+                          dict(patch_size=16, embed_dim=96, depth=3, num_heads=6, global_pool="avg")),
+    "avg_reg_fc_norm": Family("vit_medium_patch16_reg4_gap_256", dict(embed_dim=64, depth=3, num_heads=4),
+                              dict(patch_size=16, embed_dim=64, depth=3, num_heads=4, init_values=1e-5, class_token=False,
+                                   no_embed_class=True, reg_tokens=4, global_pool="avg")),
+    "qk_norm": Family("vit_small_patch16_224", dict(_S, qk_norm=True),
+                      dict(patch_size=16, embed_dim=96, depth=3, num_heads=6, qk_norm=True)),
+    "clip": Family("vit_base_patch16_clip_quickgelu_224", _S,
+                   dict(patch_size=16, embed_dim=96, depth=3, num_heads=12, pre_norm=True, norm_eps=1e-5,
+                        act_layer="quick_gelu"),
+                   mean=(0.48145466, 0.4578275, 0.40821073), std=(0.26862954, 0.26130258, 0.27577711)),
+    "siglip_gap": Family("vit_base_patch32_siglip_gap_256", _S,
+                         dict(patch_size=32, embed_dim=96, depth=3, num_heads=12, class_token=False, global_pool="avg",
+                              fc_norm=False, act_layer="gelu_tanh"), mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5)),
+    "grey_wide": Family("vit_small_patch16_224", _S, dict(patch_size=16, embed_dim=96, depth=3, num_heads=6),
+                        input_size=(1, 48, 80), mean=(0.5,), std=(0.25,)),
+    "binary_ok_ng": Family("vit_small_patch16_224", dict(_S, class_token=False, global_pool="avg"),
+                           dict(patch_size=16, embed_dim=96, depth=3, num_heads=6, class_token=False, global_pool="avg"),
+                           label_names=("NG", "OK"), class_map={"OK": "ok", "NG": "defect"}),
+}

@@ -30,9 +30,20 @@ def run(args: argparse.Namespace) -> int:
     def log(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
+    from app.cli.entry import EXIT_USER_ERROR
+    from app.core.errors import InspectorError
+
     class_map = read_class_map(args.class_map) if args.class_map else None
-    res = import_timm(args.checkpoint, args.out, config=args.config, class_map=class_map, hooked_layer=args.hooked_layer,
-                      log=log)
+    try:
+        res = import_timm(args.checkpoint, args.out, config=args.config, class_map=class_map,
+                          hooked_layer=args.hooked_layer, log=log)
+    except InspectorError as exc:
+        if not exc.params.get("remedy"):
+            raise
+        print(f"error: {exc.message}", file=sys.stderr)  # the one line, then the lines that fix it
+        for line in exc.params["remedy"]:
+            print(f"    {line}", file=sys.stderr)
+        return EXIT_USER_ERROR
     print(f"wrote {res.weights} and {res.config}")
     print(f"next: python main.py build-bundle --data YOUR_PARTS --vit {res.weights} --vit-config {res.config} "
           "--preset standard --out model_store/YOUR_BUNDLE")

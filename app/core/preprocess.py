@@ -140,12 +140,16 @@ def _pil_shorter_crop(image_HWC: np.ndarray, prep: Preprocessing) -> np.ndarray:
 
     rh, rw = prep._resized_hw(image_HWC.shape[:2])
     resample = {"bicubic": Image.BICUBIC, "bilinear": Image.BILINEAR, "area": Image.BOX}[prep.interpolation]
-    im = Image.fromarray(image_HWC).resize((rw, rh), resample)
+    im = Image.fromarray(image_HWC)
+    if prep.channels == 1:  # timm's loader reads a grey model's images in mode L before resizing
+        im = im.convert("L")
+    im = im.resize((rw, rh), resample)
     ch, cw = prep.input_size
     top, left = int(round((rh - ch) / 2.0)), int(round((rw - cw) / 2.0))
     if top < 0 or left < 0:  # timm pads a too-small image; ours never is (scale_size >= input)
         raise InspectorError("bad_image", "the image is smaller than the model's crop")
-    return np.asarray(im.crop((left, top, left + cw, top + ch)))
+    out = np.asarray(im.crop((left, top, left + cw, top + ch)))
+    return np.repeat(out[:, :, None], 3, axis=2) if out.ndim == 2 else out  # R=G=B: its luma is itself, exactly
 
 
 def fit_to_input(image_HWC: np.ndarray, prep: Preprocessing) -> np.ndarray:

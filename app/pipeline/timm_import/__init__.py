@@ -68,7 +68,7 @@ def import_timm(
     cfg_path = _config_path(checkpoint, Path(config) if config is not None else None)
     hub = read_hub_config(cfg_path) if cfg_path is not None else None
     arch, n_cls = (hub.architecture, hub.num_classes) if hub is not None else (None, None)
-    find_weights(checkpoint, arch, n_cls)  # a pickle is refused before anything else is asked of it
+    find_weights(checkpoint, arch, n_cls, hub.label_names if hub else None)  # a pickle is refused first
     if hub is None:
         raise InspectorError(
             "timm_config", f"no timm config.json beside {checkpoint}: give it with --config (timm writes it with "

@@ -53,21 +53,26 @@ class Checkpoint:
     notes: list[str] = field(default_factory=list)  # what was done to it, for the user
 
 
-def _pickle_refusal(path: Path, architecture: str | None, num_classes: int | None) -> InspectorError:
+def _pickle_refusal(path: Path, architecture: str | None, num_classes: int | None,
+                    label_names: tuple[str, ...] | None = None) -> InspectorError:
+    """One line, and (``params['remedy']``) the two lines that convert the pickle where timm is installed."""
     arch = architecture or "ARCHITECTURE"
-    n = num_classes if num_classes is not None else "N"
-    msg = (
-        f"{path.name} is a pickle (PyTorch .bin/.pth/.pth.tar), which this app never loads: unpickling runs code.\n"
-        "Convert it in your own training environment (where timm is installed) with these two lines:\n"
-        "    import timm\n"
-        f"    timm.models.save_for_hf(timm.create_model(\"{arch}\", num_classes={n}, checkpoint_path=\"{path.name}\"), "
-        "\"export\", model_config={\"label_names\": [...your class names in training order...]}, safe_serialization=True)\n"
-        "then run: python main.py import-timm export --out vit_dir"
-    )
-    return InspectorError("timm_pickle", msg, path=str(path))
+    n = num_classes if num_classes is not None else (len(label_names) if label_names else 2)
+    names = list(label_names) if label_names else [f"<class {i} name>" for i in range(n)]
+    remedy = [
+        "import timm",
+        f'timm.models.save_for_hf(timm.create_model("{arch}", num_classes={n}, checkpoint_path="{path.name}"), "export", '
+        f"model_config={{'label_names': {names!r}}}, safe_serialization=True)",
+    ]
+    msg = (f"{path.name} is a pickle (PyTorch .bin/.pth/.pth.tar), which this app never loads: unpickling runs code; "
+           "convert it to safetensors in your own training environment with the two lines below (class names in "
+           "training order: timm's are the training folders' names, sorted), then run "
+           "`python main.py import-timm export --out vit_dir`")
+    return InspectorError("timm_pickle", msg, path=str(path), remedy=remedy)
 
 
-def find_weights(path: Path, architecture: str | None = None, num_classes: int | None = None) -> Path:
+def find_weights(path: Path, architecture: str | None = None, num_classes: int | None = None,
+                 label_names: tuple[str, ...] | None = None) -> Path:
     """The safetensors file of a checkpoint given as a file or as an export folder."""
     if path.is_dir():
         for name in WEIGHTS_NAMES:
@@ -78,7 +83,7 @@ def find_weights(path: Path, architecture: str | None = None, num_classes: int |
             return st[0]
         pickles = sorted(p for p in path.iterdir() if p.suffix in PICKLE_SUFFIXES)
         if pickles:
-            raise _pickle_refusal(pickles[0], architecture, num_classes)
+            raise _pickle_refusal(pickles[0], architecture, num_classes, label_names)
         raise InspectorError("timm_checkpoint", f"{path} holds no model.safetensors", path=str(path))
     if not path.is_file():
         raise InspectorError("timm_checkpoint", f"checkpoint not found: {path}", path=str(path))
@@ -87,7 +92,7 @@ def find_weights(path: Path, architecture: str | None = None, num_classes: int |
     is_zip = head[:4] == b"PK\x03\x04"  # torch.save's zip format
     is_pickle = head[:1] == b"\x80"  # a protocol-2+ pickle (legacy torch.save)
     if path.suffix in PICKLE_SUFFIXES or path.name.endswith(".pth.tar") or is_zip or is_pickle:
-        raise _pickle_refusal(path, architecture, num_classes)
+        raise _pickle_refusal(path, architecture, num_classes, label_names)
     return path
 
 
