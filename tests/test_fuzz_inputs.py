@@ -200,3 +200,167 @@ def test_manifest_path_with_nul_byte_is_refused(fuzz_bundle: Path, valid_manifes
             load_bundle(fuzz_bundle)
     finally:
         (fuzz_bundle / "bundle.json").write_text(json.dumps(valid_manifest))
+
+
+# --- strict JSON: what every untrusted JSON file goes through ----------------------------------
+@st.composite
+def json_text(draw: st.DrawFn) -> str:
+    """Valid JSON of a value, then characters flipped, inserted (digits, brackets, NaN) or cut."""
+    text = list(json.dumps(draw(json_values), allow_nan=True))
+    for _ in range(draw(st.integers(0, 4))):
+        i = draw(st.integers(0, len(text)))
+        op = draw(st.sampled_from(["insert", "cut", "flip"]))
+        if op == "insert":
+            text[i:i] = draw(st.sampled_from(["[" * 50, "9" * 80, "NaN", "-Infinity", "1e999", "{", '"', "\\u0000", ","]))
+        elif op == "cut" and text:
+            del text[i : i + draw(st.integers(1, 8))]
+        elif text:
+            text[min(i, len(text) - 1)] = draw(st.characters())
+    return "".join(text)
+
+
+def _finite_everywhere(v: object) -> bool:
+    import math
+
+    if isinstance(v, float):
+        return math.isfinite(v)
+    if isinstance(v, dict):
+        return all(_finite_everywhere(x) for x in v.values())
+    if isinstance(v, list):
+        return all(_finite_everywhere(x) for x in v)
+    return True
+
+
+@FUZZ
+@given(text=json_text())
+def test_strict_json_reader(text: str) -> None:
+    from app.core.jsonsafe import MAX_DEPTH, depth, loads
+
+    try:
+        v = loads(text, "fuzz.json")
+    except InspectorError as exc:
+        assert exc.code == "bad_json" and exc.message.startswith("fuzz.json is not valid JSON")
+        return
+    assert depth(v) <= MAX_DEPTH and _finite_everywhere(v)
+
+
+@FUZZ
+@given(text=json_text())
+def test_manifest_text_into_load_bundle(fuzz_bundle: Path, valid_manifest: dict, text: str) -> None:
+    (fuzz_bundle / "bundle.json").write_text(text, encoding="utf-8")
+    try:
+        load_bundle(fuzz_bundle)
+    except InspectorError as exc:
+        assert exc.code and exc.message
+    finally:
+        (fuzz_bundle / "bundle.json").write_text(json.dumps(valid_manifest))
+
+
+# --- sessions ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def valid_session(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    from app.core.document import SessionDocument, save_session
+    from app.core.edits import LatentEdit
+
+    p = tmp_path_factory.mktemp("session") / "s.json"
+    mask = np.zeros((24, 32), bool)
+    mask[4:12, 8:20] = True
+    doc = SessionDocument(image_path="part.png", image_sha256="ab" * 32, bundle={"name": "b", "version": "1", "hash": "cd" * 32},
+                          edits=(LatentEdit(3, "off"), LatentEdit(5, "add", -0.5)), notes="見える", threshold=0.4)
+    save_session(p, doc, mask)
+    return json.loads(p.read_text(encoding="utf-8"))
+
+
+def _check_session(path: Path) -> None:
+    """Only InspectorError escapes; a session that loads is fully typed (never half a restore)."""
+    from app.core.document import load_session
+    from app.core.edits import LatentEdit
+
+    try:
+        doc, mask = load_session(path)
+    except InspectorError as exc:
+        assert exc.code and exc.message
+        return
+    assert isinstance(doc.image_path, str) and isinstance(doc.image_sha256, str) and isinstance(doc.bundle, dict)
+    assert all(isinstance(e, LatentEdit) and e.op in ("off", "scale", "set", "add") and np.isfinite(e.value) for e in doc.edits)
+    assert doc.threshold is None or 0.0 <= doc.threshold <= 1.0
+    assert isinstance(doc.notes, str) and isinstance(doc.analyses, dict)
+    assert mask is None or (mask.dtype == bool and mask.ndim == 2)
+
+
+@FUZZ
+@given(raw=json_values)
+def test_arbitrary_json_into_load_session(tmp_path: Path, raw: object) -> None:
+    p = tmp_path / "s.json"
+    p.write_text(json.dumps(raw, allow_nan=True), encoding="utf-8")
+    _check_session(p)
+
+
+@FUZZ
+@given(data=st.data())
+def test_session_with_one_field_replaced(tmp_path: Path, valid_session: dict, data: st.DataObject) -> None:
+    raw = _replace(valid_session, data.draw(st.sampled_from(_paths(valid_session))), data.draw(json_values))
+    p = tmp_path / "s.json"
+    p.write_text(json.dumps(raw, allow_nan=True), encoding="utf-8")
+    _check_session(p)
+
+
+@FUZZ
+@given(text=json_text())
+def test_session_text_mutated(tmp_path: Path, text: str) -> None:
+    p = tmp_path / "s.json"
+    p.write_text(text, encoding="utf-8")
+    _check_session(p)
+
+
+# --- masks -------------------------------------------------------------------------------------
+MASK_SEEDS = {}
+
+
+def _mask_seeds() -> dict[str, bytes]:
+    if not MASK_SEEDS:
+        import cv2
+
+        region = np.zeros((20, 28), np.uint8)
+        region[5:12, 8:20] = 1
+        rgba = np.zeros((20, 28, 4), np.uint8)
+        rgba[..., 3] = region * 255
+        MASK_SEEDS["png_l"] = cv2.imencode(".png", region * 255)[1].tobytes()
+        MASK_SEEDS["png_16"] = cv2.imencode(".png", region.astype(np.uint16))[1].tobytes()
+        MASK_SEEDS["png_rgba"] = cv2.imencode(".png", rgba)[1].tobytes()
+        MASK_SEEDS["bmp"] = cv2.imencode(".bmp", region * 255)[1].tobytes()
+        MASK_SEEDS["tiff"] = _encoded("TIFF", "L")
+    return MASK_SEEDS
+
+
+@st.composite
+def mutated_mask(draw: st.DrawFn) -> bytes:
+    seeds = _mask_seeds()
+    data = bytearray(seeds[draw(st.sampled_from(sorted(seeds)))])
+    for _ in range(draw(st.integers(0, 5))):
+        i = draw(st.integers(0, max(0, len(data) - 4)))
+        op = draw(st.sampled_from(["flip", "insert", "cut", "int"]))
+        if op == "flip" and data:
+            data[i] = draw(st.integers(0, 255))
+        elif op == "insert":
+            data[i:i] = draw(st.binary(min_size=1, max_size=16))
+        elif op == "cut":
+            del data[i : i + draw(st.integers(1, 64))]
+        elif len(data) >= i + 4:
+            data[i : i + 4] = draw(st.sampled_from([b"\xff\xff\xff\xff", b"\x00\x00\x75\x30", b"\x7f\xff\xff\xff"]))
+    return bytes(data)
+
+
+@FUZZ
+@given(data=mutated_mask(), hw=st.tuples(st.integers(1, 64), st.integers(1, 64)))
+def test_mutated_masks_into_load_mask(tmp_path: Path, data: bytes, hw: tuple[int, int]) -> None:
+    from app.core.images import load_mask
+
+    p = tmp_path / "mask.png"
+    p.write_bytes(data)
+    try:
+        m = load_mask(p, hw)
+    except InspectorError as exc:
+        assert exc.code.startswith("mask_") and exc.message
+        return
+    assert m.dtype == bool and m.shape == hw
