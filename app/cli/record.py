@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
+from app.pipeline.record import pick_records
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -22,17 +22,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--test-images", type=int, default=0, help="0 = all test images")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-progress", action="store_true")
-
-
-def pick_records(ds, n_train: int, n_val: int, n_test: int, seed: int) -> list:  # noqa: ANN001
-    rng = np.random.default_rng(seed)
-    out = []
-    for split, n in (("train", n_train), ("val", n_val), ("test", n_test)):
-        recs = ds.split(split)
-        if n and n < len(recs):
-            recs = [recs[i] for i in sorted(rng.choice(len(recs), n, replace=False))]
-        out += recs
-    return out
 
 
 def run(args: argparse.Namespace) -> int:

@@ -32,6 +32,18 @@ LABEL_MIN_COVER = 0.02
 FORMAT = "sae-inspector-activations/1"
 
 
+def pick_records(ds: InspectionDataset, n_train: int, n_val: int, n_test: int, seed: int) -> list[ImageRecord]:
+    """A seeded subset of each split (``n`` of 0, or more than the split holds, takes it all), in split order."""
+    rng = np.random.default_rng(seed)
+    out: list[ImageRecord] = []
+    for split, n in (("train", n_train), ("val", n_val), ("test", n_test)):
+        recs = ds.split(split)
+        if n and n < len(recs):
+            recs = [recs[i] for i in sorted(rng.choice(len(recs), n, replace=False))]
+        out += recs
+    return out
+
+
 def _surface_cover(rec: ImageRecord, elements: list[int], grid: PatchGrid, hw: tuple[int, int],
                    box: tuple[float, float, float, float] | None = None) -> np.ndarray:
     import cv2
