@@ -191,3 +191,17 @@ def test_failing_autosave_keeps_the_last_good_one_and_warns_until_it_works(qtbot
         assert doc.notes == "newer work, saved" and mask is not None and np.count_nonzero(mask) == 26 * 26
     finally:
         w.close()
+
+
+def test_an_unusable_autosave_folder_is_said_not_fatal(qtbot, no_leaks, samples, tmp_path, _data_dir) -> None:
+    _data_dir.mkdir(parents=True, exist_ok=True)
+    (_data_dir / "autosave").write_text("a file where the folder should be")  # no lock can be made there
+    store = tmp_path / "store"
+    store.mkdir()
+    w = _make_window(qtbot, store, samples)
+    try:
+        bar = w.autosave_banner
+        assert bar.isVisible() and bar.level == "error" and "cannot create" in bar.text.text()
+        assert w.autosave.orphans == []
+    finally:
+        w.close()

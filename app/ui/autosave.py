@@ -50,20 +50,24 @@ class Autosave(QObject):
         super().__init__(win)
         self.win = win
         self.folder = Path(folder) if folder is not None else user_data_dir() / "autosave"
-        self.folder.mkdir(parents=True, exist_ok=True)
         self.instance = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.path = self.folder / f"{PREFIX}{self.instance}.json"
         self.lock = _lock(self.folder / f"{PREFIX}{self.instance}.lock")
-        if not self.lock.tryLock(0):
-            raise InspectorError("autosave_lock", f"cannot lock {self.lock.fileName()}: error {int(self.lock.error().value)}")
         self.failing: str | None = None  # the last write error while autosave fails
         self.last_good: datetime | None = None
-        self.orphans: list[Orphan] = self._claim_orphans() if offer_restore else []
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # tryLock fails below and says so
+        locked = self.lock.tryLock(0)
+        self.orphans: list[Orphan] = self._claim_orphans() if offer_restore and locked else []
         self._timer = QTimer(self)
         self._timer.setObjectName("autosave")
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_DELAY_MS)
         self._timer.timeout.connect(self.save_now)
+        if not locked:  # e.g. a read-only data folder: the app runs, and says that nothing is autosaved
+            self._failed(self.tr("cannot create {0}.").format(self.lock.fileName()))
         self._offer_next()
 
     # --- crashed instances ------------------------------------------------------------------

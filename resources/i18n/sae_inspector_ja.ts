@@ -67,52 +67,57 @@
 <context>
     <name>Autosave</name>
     <message>
-        <location filename="../../app/ui/autosave.py" line="85"/>
+        <location filename="../../app/ui/autosave.py" line="70"/>
+        <source>cannot create {0}.</source>
+        <translation>{0} を作成できません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/autosave.py" line="89"/>
         <source>An earlier session did not close cleanly. Restore its autosaved work (mask, edits, notes)?</source>
         <translation>前回のセッションが正常に終了しませんでした。自動保存された作業(マスク、編集、メモ)を復元しますか?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/autosave.py" line="87"/>
+        <location filename="../../app/ui/autosave.py" line="91"/>
         <source>({0} more after this one.)</source>
         <translation>(このあとにさらに {0} 件あります。)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/autosave.py" line="89"/>
+        <location filename="../../app/ui/autosave.py" line="93"/>
         <source>Autosaved {0}.</source>
         <translation>自動保存:{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/autosave.py" line="90"/>
+        <location filename="../../app/ui/autosave.py" line="94"/>
         <source>Restore</source>
         <translation>復元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/autosave.py" line="90"/>
+        <location filename="../../app/ui/autosave.py" line="94"/>
         <source>Discard</source>
         <translation>破棄</translation>
     </message>
     <message>
-        <location filename="../../app/ui/autosave.py" line="147"/>
+        <location filename="../../app/ui/autosave.py" line="151"/>
         <source>Autosave works again.</source>
         <translation>自動保存が再び機能しています。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/autosave.py" line="152"/>
+        <location filename="../../app/ui/autosave.py" line="156"/>
         <source>The last good autosave ({0}) is kept.</source>
         <translation>最後に成功した自動保存({0})は残っています。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/autosave.py" line="153"/>
+        <location filename="../../app/ui/autosave.py" line="157"/>
         <source>Nothing has been autosaved yet.</source>
         <translation>まだ何も自動保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/autosave.py" line="155"/>
+        <location filename="../../app/ui/autosave.py" line="159"/>
         <source>Autosave is failing: {0} {1} Save the session elsewhere to keep your work.</source>
         <translation>自動保存に失敗しています:{0} {1} 作業を守るため、セッションを別の場所に保存してください。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/autosave.py" line="156"/>
+        <location filename="../../app/ui/autosave.py" line="160"/>
         <source>Save session as…</source>
         <translation>名前を付けてセッションを保存…</translation>
     </message>
