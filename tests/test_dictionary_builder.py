@@ -131,8 +131,9 @@ def test_exemplars_match_the_codes(built) -> None:
     by_name = {}
     for i, row in enumerate(rec.rows):
         by_name[str(Path(row["path"]).as_posix())] = i
-    root = d.meta["images_root"]
-    ids = [by_name[str((Path(root) / n).as_posix())] for n in d.images]
+    root = Path(rec.header["data_root"]).parent / d.meta["images_root"]  # relative: no build machine's path
+    assert not Path(d.meta["images_root"]).is_absolute() and d.meta["images_root"].startswith("data/")
+    ids = [by_name[str((root / n).as_posix())] for n in d.images]
     assert set(ids) <= train
     codes = {i: encode(bundle.sae_weights, m.sae, rec.image_tokens(i)) for i in train}
     z_all = np.concatenate([codes[i] for i in sorted(train)])

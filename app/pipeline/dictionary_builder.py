@@ -97,6 +97,19 @@ class _RunningTop:
         self.image[empty], self.patch[empty], self.value[empty] = -1, -1, 0.0
 
 
+def portable_root(root: str, data_root: str | None) -> str:
+    """The exemplars' folder as the data folder's name and the path inside it ("data/train"), never
+    an absolute path of the build machine (a bundle is committed and shipped). Resolve it against
+    the parent of the recording's ``data_root``."""
+    if not root:
+        return ""
+    if data_root:
+        rel = os.path.relpath(root, os.path.dirname(os.path.abspath(data_root)))
+        if not rel.startswith(".."):
+            return rel.replace(os.sep, "/")
+    return os.path.basename(os.path.normpath(root))
+
+
 def _relative_names(paths: list[str]) -> tuple[list[str], str]:
     if not paths:
         return [], ""
@@ -376,7 +389,7 @@ def build_dictionary(
         "labelled_latents": n_strong,
         "weak_ap": WEAK_AP,
         "exemplar_images": int(used_imgs.size),
-        "images_root": root,
+        "images_root": portable_root(root, recording.header.get("data_root")),
         "crop_size": crop_size,
         "crop_bytes": int(crops_jpeg.size),
         "crop_jpeg_quality": quality,

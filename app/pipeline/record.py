@@ -133,7 +133,7 @@ def record_activations(
             "grid": [grid.grid_h, grid.grid_w], "num_patches": n_p, "d_model": d_model, "dtype": "float16",
             "world_size": size, "classes": list(dataset.classes), "defect_types": list(dataset.defect_types),
             "surface_elements": [dataset.surface_legend[e] for e in elements], "label_min_cover": LABEL_MIN_COVER,
-            "images": len(records),
+            "images": len(records), "data_root": str(dataset.root),
         }
         (out_dir / "header.json").write_text(json.dumps(header, indent=1))
     return out_dir
