@@ -29,6 +29,7 @@ SESSION_SCHEMA = "sae-inspector-session/2"
 READABLE_SCHEMAS = ("sae-inspector-session/1", SESSION_SCHEMA)
 EDIT_OPS = ("off", "scale", "set", "add")
 MAX_MASK_PIXELS = 200_000_000  # a session's mask is refused by its declared size before decoding
+MAX_SESSION_BYTES = 256 * 1024**2  # a session (JSON + its mask) is far smaller; a larger file is not read
 
 # field -> the JSON types it may hold (schema 2); anything else is a clear error, not half a restore
 _FIELD_TYPES: dict[str, tuple[type, ...]] = {
@@ -172,12 +173,18 @@ def decode_mask_png(data: bytes, where: str) -> np.ndarray:
 
 def load_session(path: str | Path) -> tuple[SessionDocument, np.ndarray | None]:
     path = Path(path)
+    from app.core.jsonsafe import loads
+
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > MAX_SESSION_BYTES:
+            raise InspectorError("bad_session", f"{path.name} is {size / 1024**2:.0f} MB: too large for a session file")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InspectorError("session_missing", f"session file not found: {path}", path=str(path)) from None
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise InspectorError("bad_session", f"cannot read session {path.name}: {str(exc)[:200]}", path=str(path)) from exc
+    except OSError as exc:
+        raise InspectorError("bad_session", f"cannot read session {path.name}: {exc.strerror}", path=str(path)) from exc
+    raw = loads(data, f"the session {path.name}", "bad_session")
     doc = SessionDocument.from_json(raw)
     mask = None
     if doc.mask_png_base64:

@@ -25,6 +25,7 @@ from app import __version__
 from app.core.document import SessionDocument
 from app.core.edits import LatentEdit
 from app.core.errors import InspectorError
+from app.core.jsonsafe import to_jsonable
 from app.report.sections import DoseSection, EditRow, InjectionSection, RankSection, Verdict
 
 SESSION_FILE = "session.json"
@@ -143,20 +144,7 @@ class Findings:
 
 def jsonable(obj: Any) -> Any:
     """Plain JSON values; NaN and infinities become None (strict JSON)."""
-    if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return jsonable(obj.tolist())
-    if isinstance(obj, (np.bool_, bool)):
-        return bool(obj)
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, (np.floating, float)):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    return obj
+    return to_jsonable(obj, "null")
 
 
 def png_bytes(mask_HW: np.ndarray) -> bytes:
