@@ -12,6 +12,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rank": ("app.cli.rank", "rank latents in a region by measured effect, with controls"),
     "dose": ("app.cli.dose", "dose-response of one latent in a region"),
     "rank-folder": ("app.cli.rank_folder", "evidence across an MVTec-layout folder"),
+    "compare-folder": ("app.cli.compare_folder", "two bundles on the same folder of parts: verdicts, reasons, counterparts"),
     "report": ("app.cli.report", "write a PDF findings report"),
     "synth": ("app.cli.synth", "generate a synthetic inspection dataset (MVTec AD layout)"),
     "train-vit": ("app.cli.train_vit", "train the defect ViT"),
