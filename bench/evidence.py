@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 HEADER = (
     "# Evidence across many parts (default bundle)\n\n"
     "Produced by `python bench/evidence.py` (for each defect type, `python main.py rank-folder DATA --type TYPE "
-    "--limit {limit} --controls {controls} --cross-type --backend onnx`) on `{data}`: the first {limit} held-out test "
+    "--limit {limit} --controls {controls} --cross-type --backend onnx`) on {data}: the first {limit} held-out test "
     "images of the type (by name), each image's ground-truth mask as the region, up to 64 ranked latents (every latent "
     "active in the mask), seed 0, 2,000 bootstrap resamples. Bundle {bundle} {version} (sha256 {sha}…). Run {date}.\n\n"
     "**Controls.** For every ranked latent, whole replicates of two matched controls (`app/core/causal_controls.py`): "
@@ -47,6 +47,7 @@ def main() -> int:
     ap.add_argument("--work", default="runs/evidence")
     ap.add_argument("--out", default="docs/EVIDENCE.md")
     ap.add_argument("--controls", type=int, default=64)
+    ap.add_argument("--data-note", default="", help="how the data folder was made, for the header")
     args = ap.parse_args()
 
     from app.core.type_specificity import matrix_markdown, merge_rows
@@ -65,7 +66,8 @@ def main() -> int:
         table_end = next(i for i, line in enumerate(md) if line.startswith("|---")) + 1 + args.rows
         sections.append("\n".join(md[:table_end]).replace("### ", "## ", 1) + "\n")
         print(f"{t}: {res['images']} images in {res['seconds']:.0f} s", file=sys.stderr)
-    head = HEADER.format(limit=args.limit, controls=args.controls, data=Path(args.data).name, bundle=bundle.get("name", "?"),
+    data = f"`{Path(args.data).name}`" + (f" ({args.data_note})" if args.data_note else "")
+    head = HEADER.format(limit=args.limit, controls=args.controls, data=data, bundle=bundle.get("name", "?"),
                          version=bundle.get("version", "?"), sha=str(bundle.get("hash", ""))[:12],
                          date=datetime.date.today().isoformat())
     cross = ("## Type specificity: the cross-type matrix\n\n"

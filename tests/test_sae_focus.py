@@ -75,7 +75,7 @@ def test_a_focus_pool_gives_a_rare_kind_of_token_its_own_latents(tmp_path):
     focus = _tokens(rng, 400, rare, 1).astype(np.float32)  # the other "defective images'" rare tokens
     held_rare, held_common = _tokens(rng, 400, rare, 1).astype(np.float32), _tokens(rng, 2000, common, 2).astype(np.float32)
     # 48 latents for 40 directions: room for the rare ones, if training gives them steps
-    cfg = SAETrainConfig(ks=(2,), expansions=(2,), batch_tokens=256, epochs=3.0, dead_window_min=2_000, seed=0)
+    cfg = SAETrainConfig(ks=(2,), expansions=(2,), batch_tokens=256, epochs=3.0, dead_window_min=2_000, seed=0, objectives=("plain",))
     fvu = {}
     for name, share, pool in (("plain", 0.0, None), ("focus", 0.25, focus)):
         out = tmp_path / name

@@ -11,7 +11,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -280,7 +280,12 @@ def build_bundle(
 
     with ctx.step("downstream fidelity and causal sanity"):
         fidelity = downstream_fidelity(stage, ds, preset, rec, train_ids, probe=_hooked_probe(vit_dir))
-        causal = causal_sanity(stage, ds, preset, selection["val_ap"][chosen["name"]])
+        from app.pipeline.sae_baselines import build_baselines
+
+        baselines, baseline_report = build_baselines(rec, train_ids, val_ids, test_ids, sae_cfg, sae_w, seed)
+        causal = causal_sanity(stage, ds, preset, selection["val_ap"][chosen["name"]], baselines=baselines)
+        causal["dictionaries"] = baseline_report  # the trained SAE, the random SAE and PCA, on the test tokens
+        common["dictionary"] = dictionary = replace(dictionary, meta={**dictionary.meta, "type_effect": causal["type_effect"]})
     (work / "fidelity.json").write_text(json.dumps(fidelity, indent=1))
     from app.pipeline.evidence_localisation import evidence_localisation
 
@@ -326,10 +331,14 @@ def choose_sae(rec, variants: list[dict[str, Any]], sae_dir: Path, val_ids: list
     over the defect types, measured on validation tokens (every other patch a negative)."""
     import scipy.sparse as sp
 
+    from app.pipeline.concept_metrics import concept_metrics
     from app.pipeline.latent_stats import ap_matrix, strongest_images_share
     from app.pipeline.train_sae import load_variant
 
     types = rec.header["defect_types"]
+    test_ids = rec.split_ids("test")
+    test_labels = rec.defect_label_NP()[test_ids].reshape(-1)
+    test_tokens = rec.tokens_for(test_ids)
     labels = rec.defect_label_NP()[val_ids].reshape(-1)
     onehot = np.stack([labels == 1 + i for i in range(len(types))], axis=1)
     tokens = rec.tokens_for(val_ids)
@@ -347,7 +356,11 @@ def choose_sae(rec, variants: list[dict[str, Any]], sae_dir: Path, val_ids: list
         # reported beside the rule, not used by it: how type-pure the best latents' strongest parts are
         share, n_parts = strongest_images_share(z, rec.num_patches, labels, len(types) + 1, n_images=n_need)
         purity = np.where(n_parts[:, None] >= n_need, share[:, 1:], 0.0).max(axis=0)  # [T]
-        rows.append({"name": v["name"], "eligible": bool(eligible), "mean_best_ap": float(np.nanmean(best)) if has_pos.any() else 0.0,
+        # saev's concept metrics, also beside the rule: best latent per type chosen here, measured on the held-out test split
+        z_test = sp.vstack([sp.csr_matrix(encode(w, cfg, test_tokens[i : i + 8192])) for i in range(0, len(test_tokens), 8192)])
+        concepts = concept_metrics(z, labels, z_test, test_labels, types) if len(test_ids) else None
+        rows.append({"name": v["name"], "objective": v.get("objective", "plain"), "concepts": concepts,
+                     "eligible": bool(eligible), "mean_best_ap": float(np.nanmean(best)) if has_pos.any() else 0.0,
                      "best_ap_per_type": {t: (None if np.isnan(b) else float(b)) for t, b in zip(types, best)},
                      "mean_best_purity": float(purity.mean()), "best_purity_per_type": dict(zip(types, purity.tolist()))})
     pool = [r for r in rows if r["eligible"]] or rows

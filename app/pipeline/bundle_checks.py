@@ -3,17 +3,18 @@ causal sanity of its defect latents. Their figures go into the model card."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from app.core.edits import LatentEdit
 from app.core.images import load_image, load_mask
 from app.core.outputs import softmax
 from app.core.session import InspectionSession
 from app.pipeline.dataset import ImageRecord, InspectionDataset
 from app.pipeline.detection_metrics import PixelMetrics, image_auroc
 from app.pipeline.presets import BuildPreset
+from app.pipeline.sae_baselines import LinearDictionary
 
 
 def _spread(records: list[ImageRecord], n: int, seed: int) -> list[ImageRecord]:
@@ -112,64 +113,71 @@ def _latent_vs_head_ap(codes, head, patch_type, types, probe_probs=None) -> dict
     return out
 
 
-def matched_controls(act_S: np.ndarray, chosen: list[int], rng: np.random.Generator, exclude: set[int]) -> list[int]:
-    """For each chosen latent, a random other latent of similar activation mass in the region:
-    one of the 5 nearest in log-mass among the latents active there (silent if it is silent)."""
-    taken = set(exclude)
-    active = np.nonzero(act_S > 0)[0]
-    silent = np.nonzero(act_S <= 0)[0]
-    out = []
-    for c in chosen:
-        if act_S[c] <= 0:
-            pool = [i for i in silent if i not in taken]
-        else:
-            cand = np.array([i for i in active if i not in taken])
-            if cand.size == 0:
-                pool = [i for i in silent if i not in taken]
-            else:
-                dist = np.abs(np.log(act_S[cand]) - np.log(act_S[c]))
-                pool = list(cand[np.argsort(dist)[:5]])
-        pick = int(pool[int(rng.integers(0, len(pool)))])
-        taken.add(pick)
-        out.append(pick)
-    return out
+def causal_sanity(  # noqa: ANN001
+    bundle_dir, ds: InspectionDataset, preset: BuildPreset, val_ap_ST: list[list[float]], draws: int = 3,
+    baselines: Sequence[tuple[LinearDictionary, np.ndarray]] = (), n_boot: int = 2000,
+) -> dict[str, Any]:
+    """Per defect type, on held-out test images of that type, inside each ground-truth mask:
 
+    - switch off the n latents most associated with each type (validation AP): the cross-type matrix
+      (``type_specificity``), whose diagonal against ``draws`` matched random sets per image (each a
+      random latent per member, edited by that member's own activation mass) gives the "associated vs
+      random" ratio, on mean |Δscore|;
+    - switch off every latent active in the mask alone: each latent's mean |Δscore| on each type's
+      parts, for its card's "is its effect specific?" (stored in the dictionary by the build);
+    - the same set edits for each baseline dictionary of ``baselines`` ((dictionary, its validation
+      AP [S, T])), with its own codes and decoder, so its specificity is measured the same way.
+    """
+    from app.core.type_specificity import (
+        associated_sets,
+        cross_type_matrix,
+        part_effects,
+        single_latent_deltas,
+        type_effect_meta,
+        type_effect_table,
+    )
 
-def causal_sanity(bundle_dir, ds: InspectionDataset, preset: BuildPreset, val_ap_ST: list[list[float]], draws: int = 3) -> dict[str, Any]:  # noqa: ANN001
-    """Per defect type, on held-out test images of that type: switch off the n latents most
-    associated with the type (validation AP) inside the ground-truth mask, against the same
-    number of random latents with matched activation mass there (``draws`` draws per image)."""
     s = InspectionSession.open(bundle_dir, backend="torch")
-    ap = np.asarray(val_ap_ST)
-    rng = np.random.default_rng(preset.seed)
-    per_type: dict[str, Any] = {}
+    types = list(ds.defect_types)
     n_lat = preset.causal_latents
-    for t_i, t in enumerate(ds.defect_types):
-        records = _spread([r for r in ds.split("test") if r.label == t], preset.causal_images_per_type, preset.seed)
-        assoc = [int(i) for i in np.argsort(-ap[:, t_i])[:n_lat]]
-        d_assoc, d_ctrl, mass_a, mass_c, wins = [], [], [], [], 0
-        for r in records:
+    sets = associated_sets(np.asarray(val_ap_ST), types, n_lat)
+    base_sets = [associated_sets(np.asarray(ap), types, n_lat) for _, ap in baselines]
+    parts, singles, base_parts = [], [], [[] for _ in baselines]
+    for t in types:
+        for r in _spread([r for r in ds.split("test") if r.label == t], preset.causal_images_per_type, preset.seed):
             img = load_image(r.path).pixels_HWC
             a = s.analyze(img)
             mask = load_mask(r.mask_path, img.shape[:2])
-            act = s.patch_weights(mask) @ a.codes_PS
-            ctrl_sets = [matched_controls(act, assoc, rng, set(assoc)) for _ in range(draws)]
-            sets = [[LatentEdit(i, "off") for i in assoc]] + [[LatentEdit(i, "off") for i in c] for c in ctrl_sets]
-            outs = s.batch_intervene(mask, sets)
-            da = outs[0].score - a.baseline.score
-            dc = float(np.mean([o.score - a.baseline.score for o in outs[1:]]))
-            d_assoc.append(da)
-            d_ctrl.append(dc)
-            mass_a.append(float(act[assoc].sum()))
-            mass_c.append(float(np.mean([act[c].sum() for c in ctrl_sets])))
-            wins += abs(da) > abs(dc)
-        ma, mc = float(np.mean(d_assoc)) if d_assoc else 0.0, float(np.mean(d_ctrl)) if d_ctrl else 0.0
+            parts.append(part_effects(s, mask, t, r.name, sets, control_draws=draws, seed=preset.seed))
+            singles.append((t, single_latent_deltas(s, mask)))
+            patches = s.grid.patch_tokens(a.tokens_TD)
+            for b, ((dic, _), bsets) in enumerate(zip(baselines, base_sets)):
+                base_parts[b].append(part_effects(s, mask, t, r.name, bsets, codes_PS=dic.encode(patches), W_dec_SD=dic.W_dec_SD,
+                                                  control_draws=draws, seed=preset.seed))
+    matrix = cross_type_matrix(parts, sets, n_boot=n_boot, seed=preset.seed)
+    per_type: dict[str, Any] = {}
+    for t in types:
+        mine = [p for p in parts if p.part_type == t]
+        da = np.array([p.delta_by_set[t] for p in mine], np.float64)
+        dc = np.array([np.mean(p.control_deltas) for p in mine], np.float64)
+        dca = np.array([np.mean(np.abs(p.control_deltas)) for p in mine], np.float64)
+        row = next(r for r in matrix.rows if r.part_type == t) if mine else None
         per_type[t] = {
-            "images": len(records), "latents": assoc,
-            "mean_delta_assoc": ma, "mean_delta_control": mc,
-            "ratio": abs(ma) / max(abs(mc), 1e-6),
-            "share_assoc_beats_control": wins / max(1, len(records)),
-            "mean_mass_assoc": float(np.mean(mass_a)) if mass_a else 0.0,
-            "mean_mass_control": float(np.mean(mass_c)) if mass_c else 0.0,
+            "images": len(mine), "latents": sets[t],
+            "mean_delta_assoc": float(da.mean()) if da.size else 0.0, "mean_delta_control": float(dc.mean()) if dc.size else 0.0,
+            "mean_abs_delta_assoc": float(np.abs(da).mean()) if da.size else 0.0,
+            "mean_abs_delta_control": float(dca.mean()) if dca.size else 0.0,
+            "ratio": float(np.abs(da).mean() / max(float(dca.mean()), 1e-6)) if da.size else 0.0,
+            "ratio_ci95": list(row.assoc_vs_random_ci) if row is not None else [None, None],
+            "share_assoc_beats_control": float(np.mean(np.abs(da) > dca)) if da.size else 0.0,
+            "mean_mass_assoc": float(np.mean([p.mass_by_set[t] for p in mine])) if mine else 0.0,
+            "mean_mass_control": float(np.mean([p.control_mass for p in mine])) if mine else 0.0,
+            "diagonal_ratio": row.diagonal_ratio if row is not None else None,
         }
-    return {"latents_per_type": n_lat, "control_draws": draws, "target_ratio": 3.0, "per_type": per_type}
+    effect_ST, parts_T = type_effect_table(singles, types, s.width)
+    return {
+        "latents_per_type": n_lat, "control_draws": draws, "target_ratio": 3.0, "effect": "mean |Δscore|",
+        "per_type": per_type, "cross_type": matrix.to_json(), "type_effect": type_effect_meta(effect_ST, parts_T, types),
+        "baselines": {dic.name: {"cross_type": cross_type_matrix(bp, bs, n_boot=n_boot, seed=preset.seed).to_json()}
+                      for (dic, _), bp, bs in zip(baselines, base_parts, base_sets)},
+    }

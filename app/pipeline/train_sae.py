@@ -58,7 +58,7 @@ class SAETrainConfig:
     # share of every batch drawn from the focus tokens (defect patches) when a grid is given them:
     # they are ~1.5% of a part's patches, so a plain sample spends almost no steps on them
     focus_share: float = 0.0
-    objectives: tuple[str, ...] = ("plain",)  # "plain" and/or "matryoshka" (topk only)
+    objectives: tuple[str, ...] = ("plain", "matryoshka")  # trained side by side in the same pass (topk only)
     matryoshka_fractions: tuple[float, ...] = (1 / 16, 1 / 4)  # inner prefixes as shares of the width; the width is added
 
     def variants(self, d: int) -> list[tuple[str, int, int]]:
