@@ -39,14 +39,6 @@ class _Record:
         return (min(ys0), max(ys1), min(xs0), max(xs1))
 
 
-def _union(a: Rect | None, b: Rect | None) -> Rect | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return (min(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3]))
-
-
 class MaskModel:
     """A binary region mask with painting tools and an undo history of at least 100 steps."""
 
