@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GPU ?= 0
 
-.PHONY: setup run test lint bench bundle clean package package-test
+.PHONY: setup run test test-quick lint bench bench-hostile bundle clean package package-test
 
 # Idempotent: reinstalls only when a requirements file changed.
 setup: $(STAMP)
@@ -29,14 +29,23 @@ endif
 run: setup
 	$(BIN)/python main.py
 
+# The whole suite (README and CI); the 15 slowest tests are listed at the end.
 test: setup
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --durations=15
+
+# The edit loop: everything not marked slow (builds, training, whole-bundle runs) or xvfb.
+test-quick: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow and not xvfb" --durations=5
 
 lint: setup
 	$(BIN)/ruff check app tests bench main.py
 
 bench: setup
 	$(BIN)/python bench/latency.py
+
+# Peak memory of analyze on hostile files (bench/RESULTS.md, "Hostile inputs").
+bench-hostile: setup
+	$(BIN)/python bench/hostile_inputs.py
 
 bundle: setup
 	$(BIN)/python main.py build-bundle --preset default

@@ -41,7 +41,7 @@ REFUSED = [
     ("TIFF strip claiming 4 GB", "strip.tif", lambda p: tiff_declaring(p, 100, 100, strip_bytes=4_000_000_000),
      "image_corrupt", ("strip.tif", "strips")),
     ("4 GB sparse file named .png", "huge.png", lambda p: sparse_file(p, 4 << 30), "image_too_large",
-     ("huge.png", "4.3 GB on disk")),
+     ("huge.png", "4.3 GB on disk", "up to 1.0 GB")),
 ]
 
 
@@ -64,7 +64,16 @@ def test_memory_needed_and_limit_are_both_in_the_message(tmp_path: Path) -> None
         load_image(p)
     msg = ei.value.message
     assert "3.6 GB of memory" in msg  # 30000 x 30000 x 4 bytes (Pillow holds RGB in 4)
-    assert f"{MAX_DECODE_BYTES / 1e9:.1f} GB decoded" in msg
+    assert f"the limit is {MAX_DECODE_BYTES / 1e9:.1f} GB" in msg and f"{MAX_PIXELS / 1e6:,.0f} million" in msg
+
+
+def test_a_file_within_the_pixel_limit_can_still_need_too_much_memory(tmp_path: Path) -> None:
+    p = tmp_path / "pal.png"
+    png_declaring(p, 20000, 20000, 3)  # 400 million pixels: a palette is expanded to RGBA (5 bytes a pixel)
+    with pytest.raises(InspectorError) as ei:
+        load_image(p)
+    msg = ei.value.message
+    assert "2.0 GB of memory, more than the 1.8 GB this app allows" in msg and "400 million pixels" in msg
 
 
 def test_hostile_files_stay_far_below_the_memory_ceiling(tmp_path: Path) -> None:

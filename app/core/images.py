@@ -25,7 +25,7 @@ from app.core.checksum import sha256_stream
 from app.core.errors import InspectorError
 
 MAX_WORKING_SIDE = 4096  # long side of the working copy; larger images are analysed downscaled
-MAX_FILE_BYTES = 1 << 30  # larger files are refused by their size on disk before they are opened
+MAX_FILE_BYTES = 1_000_000_000  # larger files are refused by their size on disk before they are opened
 MAX_PIXELS = 20000 * 20000  # declared pixels; a 20000x20000 line-scan image still opens
 MAX_DECODE_BYTES = 1_800_000_000  # memory the decode and its conversions may need (process ceiling 3 GB)
 # Pillow's own bomb check raises in Image.open above twice its limit, before the header can be
@@ -124,12 +124,15 @@ def _open_declared(p: Path, f: IO[bytes], what: str, max_side: int, file_bytes: 
         im.draft(im.mode if im.mode in ("L", "RGB", "CMYK") else "RGB", (max_side, max_side))  # decode reduced
     need = decode_bytes_needed(im.mode, im.size, progressive_px=declared_px if progressive else 0, bands=len(im.getbands()), mask=mask)
     if declared_px > MAX_PIXELS or need > MAX_DECODE_BYTES:
-        raise InspectorError(
-            f"{what}_too_large",
-            f"{p.name} declares {w}x{h} pixels ({declared_px / 1e6:,.0f} million, {im.mode}): decoding it would need about "
-            f"{_gb(need)} of memory; this app opens {what}s up to {MAX_PIXELS / 1e6:,.0f} million pixels and "
-            f"{_gb(MAX_DECODE_BYTES)} decoded", path=str(p), width=w, height=h, bytes_needed=need,
-        )
+        declared = f"{p.name} declares {w}x{h} pixels ({declared_px / 1e6:,.0f} million, {im.mode})"
+        memory = f"decoding it would need about {_gb(need)} of memory"
+        if declared_px > MAX_PIXELS:
+            text = (f"{declared}, more than the {MAX_PIXELS / 1e6:,.0f} million this app opens ({memory}; the limit is "
+                    f"{_gb(MAX_DECODE_BYTES)})")
+        else:
+            text = (f"{declared}: {memory}, more than the {_gb(MAX_DECODE_BYTES)} this app allows (it opens up to "
+                    f"{MAX_PIXELS / 1e6:,.0f} million pixels)")
+        raise InspectorError(f"{what}_too_large", text, path=str(p), width=w, height=h, bytes_needed=need)
     _refuse_impossible_strips(im, p, what, file_bytes)
     return im, (w, h)
 
