@@ -369,6 +369,7 @@ def test_cli_rank_folder(random_bundle_dir, tmp_path):
     assert ev["type"] == "scratch" and ev["images"] == 3  # the held-out test split only
     assert 0 <= ev["top_latent_beats_p95_share"] <= 1
     assert ev["chance_beats_all_controls"] == pytest.approx(1 / 3)  # 16 controls over 8 ranked: 2 replicates
+    assert ev["controls_used"] == sum(im["controls_used"] for im in ev["per_image"]) == 3 * 2 * 2 * 8
     for im in ev["per_image"]:
         assert im["replicates"] == 2 and im["top_p_adjusted"] >= 1 / 3
     cross = ev["cross_type"]

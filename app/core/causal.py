@@ -540,9 +540,8 @@ def dose_response(
     cz_P = m_P * a.codes_PS[:, latent]
     coeff_KP = (strengths.astype(np.float32) - np.float32(1.0))[:, None] * cz_P[None, :]
     dirs = np.repeat(session.bundle.sae_weights.W_dec[latent][None], strengths.size, axis=0)
-    tokens = build_rank1_tokens(a.tokens_TD, coeff_KP, dirs)
     t1 = time.perf_counter()
-    outs = session.run_token_batch(list(tokens))
+    outs = run_rank1(session, a.tokens_TD, coeff_KP, dirs)
     t2 = time.perf_counter()
     return DoseResponse(
         latent=latent, label=session.label(latent, user_labels), activation=float(cz_P.sum()),

@@ -39,6 +39,7 @@ class ImageEvidence:
     top_p_adjusted: float = float("nan")  # the top latent's max-statistic p-value (family-wise over N)
     replicates: int = 0
     control_max_abs: float = float("nan")  # the largest |Δscore| of all the image's controls
+    controls_used: int = 0  # controls run on this image, both kinds
 
     @property
     def top_latent(self) -> int:
@@ -76,6 +77,7 @@ class ImageEvidence:
             "top_p_adjusted": self.top_p_adjusted if math.isfinite(self.top_p_adjusted) else None,
             "top_beats_all_controls": self.top_beats_all_controls, "replicates": self.replicates,
             "control_max_abs": self.control_max_abs if math.isfinite(self.control_max_abs) else None,
+            "controls_used": self.controls_used,
         }
 
 
@@ -88,6 +90,7 @@ def image_evidence(name: str, rank: RankResult, codes_PS: np.ndarray) -> ImageEv
         deltas={r.id: r.delta_score for r in rank.latents}, beats_p95={r.id: r.beats_p95 for r in rank.latents},
         active_S=act_S > 0, top_p_adjusted=rank.latents[0].p_adjusted if rank.latents else float("nan"),
         replicates=rank.replicates, control_max_abs=float(np.abs(rank.control_deltas()).max()),
+        controls_used=len(rank.random_latents) + len(rank.random_directions),
     )
 
 
@@ -167,7 +170,7 @@ class FolderEvidence:
     def to_json(self) -> dict[str, Any]:
         return {
             "type": self.defect_type, "images": len(self.images), "seed": self.seed, "bootstrap": self.n_boot,
-            "top": self.top, "controls_per_kind": self.controls,
+            "top": self.top, "controls_per_kind": self.controls, "controls_used": sum(e.controls_used for e in self.images),
             "top_latent_beats_p95_share": self.top_beats_p95_share, "top_latent_beats_median_share": self.top_beats_median_share,
             "top_latent_beats_all_controls_share": self.top_beats_all_share, "chance_beats_all_controls": self.chance_beats_all,
             "top_latent_significant_share": self.top_significant_share,
