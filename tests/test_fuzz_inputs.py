@@ -364,3 +364,29 @@ def test_mutated_masks_into_load_mask(tmp_path: Path, data: bytes, hw: tuple[int
         assert exc.code.startswith("mask_") and exc.message
         return
     assert m.dtype == bool and m.shape == hw
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_dictionary_json_into_load_bundle(fuzz_bundle: Path, valid_manifest: dict, data: st.DataObject) -> None:
+    """dictionary.json replaced (and re-hashed, as a careless export tool would): nothing but InspectorError."""
+    from app.core.bundle import sha256_file
+
+    path = fuzz_bundle / "dictionary.json"
+    original = path.read_bytes()
+    good = json.loads(original)
+    if data.draw(st.booleans()):
+        blob = json.dumps(_replace(good, data.draw(st.sampled_from(_paths(good)[:40])), data.draw(json_values)),
+                          allow_nan=True).encode()
+    else:
+        blob = data.draw(json_text()).encode("utf-8", "replace")
+    path.write_bytes(blob)
+    (fuzz_bundle / "bundle.json").write_text(json.dumps(_replace(valid_manifest, ("files", "dictionary_json", "sha256"),
+                                                                 sha256_file(path))))
+    try:
+        load_bundle(fuzz_bundle)
+    except InspectorError as exc:
+        assert exc.code and exc.message
+    finally:
+        path.write_bytes(original)
+        (fuzz_bundle / "bundle.json").write_text(json.dumps(valid_manifest))

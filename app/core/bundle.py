@@ -44,6 +44,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 #: Bounds on what a manifest may ask for, checked before anything is allocated.
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_FILE_BYTES = 4 << 30  # any one bundle file
+MAX_JSON_BYTES = 64 << 20  # a JSON or Markdown file (read whole)
 MAX_SAE_WIDTH = 1 << 18
 MAX_SAE_K = 4096
 MAX_SAE_BYTES = 2 << 30  # W_enc + W_dec, float32
@@ -267,9 +268,10 @@ def load_bundle(folder: str | Path) -> Bundle:
         p = _resolve_inside(root, f["path"])
         if not p.is_file():
             raise InspectorError("missing_file", f"bundle file '{f['path']}' ({role}) is missing", path=f["path"])
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise InspectorError("bad_file", f"bundle file '{f['path']}' is {p.stat().st_size / 1e9:.1f} GB; the limit is "
-                                             f"{MAX_FILE_BYTES / 1e9:.1f} GB", path=f["path"])
+        limit = MAX_JSON_BYTES if p.suffix in (".json", ".md") else MAX_FILE_BYTES
+        if p.stat().st_size > limit:
+            raise InspectorError("bad_file", f"bundle file '{f['path']}' is {p.stat().st_size / 1e6:,.0f} MB; the limit for "
+                                             f"such a file is {limit / 1e6:,.0f} MB", path=f["path"])
         resolved[role] = p
     _refuse_unlisted(root, set(resolved.values()))
     for role, p in resolved.items():

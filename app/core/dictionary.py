@@ -139,24 +139,32 @@ class FeatureDictionary:
         from safetensors import SafetensorError
         from safetensors.numpy import load_file
 
+        from app.core.jsonsafe import loads
+
         try:
             arrays = load_file(str(st))
-            info = json.loads(js.read_text(encoding="utf-8"))
+            info = loads(js.read_bytes(), js.name, code="bad_dictionary")
         except (OSError, ValueError, SafetensorError) as exc:
             raise InspectorError("bad_dictionary", f"{st.name}: cannot read the feature dictionary ({exc})") from exc
         missing = [n for n in _ARRAY_FIELDS if n not in arrays]
         if missing:
             raise InspectorError("bad_dictionary", f"{st.name} lacks arrays {missing}")
-        d = cls(
-            **{n: arrays[n] for n in _ARRAY_FIELDS},
-            region_classes=tuple(info.get("region_classes", ())),
-            defect_classes=tuple(info.get("defect_classes", ())),
-            images=tuple(info.get("images", ())),
-            labels=tuple(info.get("labels", ())),
-            crop_size=int(info.get("crop_size", 32)),
-            meta=info.get("meta", {}),
-            **_top_share_from_json(info.get("top_share"), width, tuple(info.get("defect_classes", ()))),
-        )
+        texts = {k: info.get(k, ()) if isinstance(info, dict) else None for k in ("region_classes", "defect_classes", "images", "labels")}
+        if not isinstance(info, dict) or not all(isinstance(v, list | tuple) and all(isinstance(x, str) for x in v)
+                                                 for v in texts.values()):
+            raise InspectorError("bad_dictionary", f"{js.name}: names and labels must be lists of texts")
+        try:
+            d = cls(
+                **{n: arrays[n] for n in _ARRAY_FIELDS},
+                **{k: tuple(v) for k, v in texts.items()},
+                crop_size=int(info.get("crop_size", 32)),
+                meta=info.get("meta", {}) if isinstance(info.get("meta", {}), dict) else {},
+                **_top_share_from_json(info.get("top_share"), width, tuple(texts["defect_classes"])),
+            )
+        except (TypeError, ValueError) as exc:
+            raise InspectorError("bad_dictionary", f"{js.name}: invalid feature dictionary ({str(exc)[:200]})") from exc
+        if not 1 <= d.crop_size <= 1024:
+            raise InspectorError("bad_dictionary", f"{js.name}: crop_size {d.crop_size} is out of range")
         if d.frequency.shape != (width,) or len(d.labels) != width or d.crops_offsets.shape != (width + 1,):
             raise InspectorError(
                 "bad_dictionary", f"the feature dictionary describes {d.frequency.shape[0]} latents, the SAE has {width}"
