@@ -63,16 +63,16 @@ class CoactivationAccumulator:
 
     def add(self, codes_a_PS: np.ndarray, codes_b_PS: np.ndarray) -> None:
         """One image's codes [P, S_A] and [P, S_B] (row p of both is the same patch)."""
-        za = sp.csr_matrix(np.asarray(codes_a_PS, np.float64))
-        zb = sp.csr_matrix(np.asarray(codes_b_PS, np.float64))
-        if za.shape[0] != zb.shape[0] or za.shape[1] != self.width_a or zb.shape[1] != self.width_b:
-            raise InspectorError("bad_codes", f"codes of shapes {za.shape} and {zb.shape} do not fit SAEs of "
+        a, b = np.asarray(codes_a_PS), np.asarray(codes_b_PS)
+        if a.ndim != 2 or b.ndim != 2 or a.shape[0] != b.shape[0] or a.shape[1] != self.width_a or b.shape[1] != self.width_b:
+            raise InspectorError("bad_codes", f"codes of shapes {a.shape} and {b.shape} do not fit SAEs of "
                                               f"{self.width_a} and {self.width_b} latents on the same patches")
-        self._sum_a += np.asarray(za.sum(axis=0)).ravel()
-        self._sq_a += np.asarray(za.multiply(za).sum(axis=0)).ravel()
-        self._sum_b += np.asarray(zb.sum(axis=0)).ravel()
-        self._sq_b += np.asarray(zb.multiply(zb).sum(axis=0)).ravel()
-        self.patches += za.shape[0]
+        za, zb = sp.csr_matrix(a), sp.csr_matrix(b)
+        for z, total, squares in ((za, self._sum_a, self._sq_a), (zb, self._sum_b, self._sq_b)):
+            v = z.data.astype(np.float64)  # float64 sums: tens of thousands of patches
+            total += np.bincount(z.indices, v, minlength=total.size)
+            squares += np.bincount(z.indices, v * v, minlength=squares.size)
+        self.patches += a.shape[0]
         self.images += 1
         self._pending.append((za, zb))
         self._pending_rows += za.shape[0]
@@ -82,8 +82,8 @@ class CoactivationAccumulator:
     def _flush(self) -> None:
         if not self._pending:
             return
-        za = sp.vstack([a for a, _ in self._pending], format="csr")
-        zb = sp.vstack([b for _, b in self._pending], format="csr")
+        za = sp.vstack([a for a, _ in self._pending], format="csr", dtype=np.float64)
+        zb = sp.vstack([b for _, b in self._pending], format="csr", dtype=np.float64)
         self._cooc = (self._cooc + (za.T @ zb)).tocsr()
         self._pending, self._pending_rows = [], 0
 
@@ -152,12 +152,13 @@ class LatentCorrelation:
         n = r.shape[0]
         best_id, best_r = np.full(n, -1, np.int64), np.full(n, np.nan)
         counts = np.diff(r.indptr)
-        rows = np.repeat(np.arange(n), counts)
-        if rows.size:
-            order = np.lexsort((-r.data, rows))
-            first = order[np.r_[0, np.cumsum(counts[counts > 0])[:-1]]]
-            best_id[rows[first]] = r.indices[first]
-            best_r[rows[first]] = r.data[first]
+        filled = counts > 0
+        if filled.any():
+            best_r[filled] = np.maximum.reduceat(r.data, r.indptr[:-1][filled])  # O(nnz), no sort
+            rows = np.repeat(np.arange(n), counts)
+            at_max = np.flatnonzero(r.data == best_r[rows])
+            first_rows, first = np.unique(rows[at_max], return_index=True)  # the lowest column among ties
+            best_id[first_rows] = r.indices[at_max[first]]
         return best_id, best_r
 
     @cached_property
