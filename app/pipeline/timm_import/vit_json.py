@@ -81,7 +81,11 @@ def parse_vit_json(raw: Any, where: str = "vit config") -> ExternalViT:
         raise _bad(where, "missing required field(s) " + ", ".join(f"'{k}'{why.get(k, '')}" for k in missing), keys=missing)
     if "format" in raw and raw["format"] != FORMAT:
         raise _bad(where, f"format {raw['format']!r} is not {FORMAT!r}")
-    vit = ViTConfig.from_json(raw["vit"], where=f"{where} 'vit'")
+    try:
+        vit = ViTConfig.from_json(raw["vit"], where=f"{where} 'vit'")
+    except InspectorError as exc:
+        hint = "" if "MODEL_FORMAT" in exc.message else f"; {HINT}"
+        raise InspectorError("vit_config", exc.message + hint, **exc.params) from exc
     layer = raw["hooked_layer"]
     if isinstance(layer, bool) or not isinstance(layer, int):
         raise _bad(where, f"hooked_layer must be a whole number, got {layer!r}")
