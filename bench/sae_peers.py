@@ -94,6 +94,20 @@ def _train_ours(x, k: int, width: int, budget: float, seed: int):  # noqa: ANN00
     return enc, step, step * cfg.batch_tokens, seconds
 
 
+def _encoder(sae, codes):  # noqa: ANN001, ANN202
+    """A library SAE's own encode (``codes``: tensor -> codes) and decode, in inference mode, on numpy arrays."""
+    import torch
+
+    sae.eval()
+
+    def enc(v):  # noqa: ANN001, ANN202
+        with torch.no_grad():
+            z = codes(torch.from_numpy(v))
+            return z.numpy(), sae.decode(z).numpy()
+
+    return enc
+
+
 def _train_sae_lens(x, k: int, width: int, budget: float, seed: int):  # noqa: ANN001, ANN202
     import torch
     from sae_lens.saes.sae import TrainStepInput
@@ -120,15 +134,7 @@ def _train_sae_lens(x, k: int, width: int, budget: float, seed: int):  # noqa: A
         opt.step()
         opt.zero_grad()
         step += 1
-    seconds = time.perf_counter() - t0
-    sae.eval()
-
-    def enc(v):  # noqa: ANN001, ANN202
-        with torch.no_grad():
-            z = sae.encode(torch.from_numpy(v))
-            return z.numpy(), sae.decode(z).numpy()
-
-    return enc, step, step * batch, seconds
+    return _encoder(sae, sae.encode), step, step * batch, time.perf_counter() - t0
 
 
 def _train_overcomplete(x, k: int, width: int, budget: float, seed: int):  # noqa: ANN001, ANN202
@@ -151,15 +157,7 @@ def _train_overcomplete(x, k: int, width: int, budget: float, seed: int):  # noq
         torch.nn.utils.clip_grad_norm_(sae.parameters(), 1.0)  # train_sae's clip_grad default
         opt.step()
         step += 1
-    seconds = time.perf_counter() - t0
-    sae.eval()
-
-    def enc(v):  # noqa: ANN001, ANN202
-        with torch.no_grad():
-            _, z = sae.encode(torch.from_numpy(v))
-            return z.numpy(), sae.decode(z).numpy()
-
-    return enc, step, step * batch, seconds
+    return _encoder(sae, lambda v: sae.encode(v)[1]), step, step * batch, time.perf_counter() - t0
 
 
 def worker(args: argparse.Namespace) -> int:
