@@ -50,3 +50,30 @@ def relu_bundle_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bundles") / "relu"
     make_random_bundle(out, seed=2, activation="relu", with_dictionary=False)
     return out
+
+
+@pytest.fixture()
+def bundle_copy(random_bundle_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the random bundle that a test may damage."""
+    import shutil
+
+    dst = tmp_path / "b"
+    shutil.copytree(random_bundle_dir, dst)
+    return dst
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """The app's data folder (logs, labels) in a temporary folder; the log handler the test installs is removed after."""
+    import logging
+
+    monkeypatch.setenv("SAE_INSPECTOR_DATA_DIR", str(tmp_path / "data"))
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    yield tmp_path / "data"
+    for h in list(root.handlers):
+        if h not in before:
+            root.removeHandler(h)
+            h.close()
+    root.setLevel(level)
+

@@ -39,7 +39,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -52,9 +51,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.core.bundle import load_bundle, sha256_file
+from app.core.bundle import load_bundle
 from app.core.errors import InspectorError
 from app.core.images import MAX_WORKING_SIDE, load_image
+from tests.bundle_edits import edit_manifest, rehash, truncate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -303,35 +303,6 @@ def test_cli_refuses_a_broken_image_with_one_line(tmp_path: Path, random_bundle_
 
 
 # --- bundles (the rest of the table is in tests/test_bundle_validation.py) ----------------------
-@pytest.fixture()
-def bundle_copy(random_bundle_dir: Path, tmp_path: Path) -> Path:
-    dst = tmp_path / "b"
-    shutil.copytree(random_bundle_dir, dst)
-    return dst
-
-
-def _edit_manifest(folder: Path, fn) -> None:  # noqa: ANN001
-    p = folder / "bundle.json"
-    m = json.loads(p.read_text())
-    fn(m)
-    p.write_text(json.dumps(m))
-
-
-def _rehash(folder: Path, role: str) -> None:
-    """Make the manifest agree with a damaged file, as a broken export tool would."""
-
-    def fix(m: dict) -> None:
-        m["files"][role]["sha256"] = sha256_file(folder / m["files"][role]["path"])
-        if role == "vit":
-            m["sae"]["vit_sha256"] = m["files"]["vit"]["sha256"]
-
-    _edit_manifest(folder, fix)
-
-
-def _truncate(p: Path, keep: int) -> None:
-    p.write_bytes(p.read_bytes()[:keep])
-
-
 @dataclass(frozen=True)
 class BundleCase:
     name: str
@@ -341,28 +312,28 @@ class BundleCase:
 
 
 BUNDLE_CASES = [
-    BundleCase("truncated SAE safetensors", lambda b: (_truncate(b / "sae.safetensors", 300), _rehash(b, "sae")),
+    BundleCase("truncated SAE safetensors", lambda b: (truncate(b / "sae.safetensors", 300), rehash(b, "sae")),
                "bad_file", ("sae.safetensors",)),
-    BundleCase("truncated ViT safetensors", lambda b: (_truncate(b / "vit.safetensors", 300), _rehash(b, "vit")),
+    BundleCase("truncated ViT safetensors", lambda b: (truncate(b / "vit.safetensors", 300), rehash(b, "vit")),
                "bad_file", ("vit.safetensors",)),
-    BundleCase("safetensors header only", lambda b: (_truncate(b / "sae.safetensors", 8), _rehash(b, "sae")),
+    BundleCase("safetensors header only", lambda b: (truncate(b / "sae.safetensors", 8), rehash(b, "sae")),
                "bad_file", ("sae.safetensors",)),
-    BundleCase("absolute path outside", lambda b: _edit_manifest(b, lambda m: m["files"]["sae"].update(path="/etc/hostname")),
+    BundleCase("absolute path outside", lambda b: edit_manifest(b, lambda m: m["files"]["sae"].update(path="/etc/hostname")),
                "file_outside", ("outside",)),
-    BundleCase("schema version as text", lambda b: _edit_manifest(b, lambda m: m.update(schema_version="1")),
+    BundleCase("schema version as text", lambda b: edit_manifest(b, lambda m: m.update(schema_version="1")),
                "schema_version", ("schema_version",)),
-    BundleCase("schema version missing", lambda b: _edit_manifest(b, lambda m: m.pop("schema_version")),
+    BundleCase("schema version missing", lambda b: edit_manifest(b, lambda m: m.pop("schema_version")),
                "schema_version", ("schema_version None",)),
     BundleCase("manifest is a list", lambda b: (b / "bundle.json").write_text("[1, 2]"), "bad_manifest", ("JSON object",)),
     BundleCase("manifest not UTF-8", lambda b: (b / "bundle.json").write_bytes(b"\xff\xfe{}"), "bad_manifest", ()),
-    BundleCase("field missing", lambda b: _edit_manifest(b, lambda m: m.pop("vit")), "bad_manifest", ("vit",)),
-    BundleCase("class names vs ViT outputs", lambda b: _edit_manifest(b, lambda m: m.update(classes=["ok", "scratch"])),
+    BundleCase("field missing", lambda b: edit_manifest(b, lambda m: m.pop("vit")), "bad_manifest", ("vit",)),
+    BundleCase("class names vs ViT outputs", lambda b: edit_manifest(b, lambda m: m.update(classes=["ok", "scratch"])),
                "bad_manifest", ("class names",)),
-    BundleCase("hooked layer outside the ViT", lambda b: _edit_manifest(b, lambda m: m.update(hooked_layer=7)),
+    BundleCase("hooked layer outside the ViT", lambda b: edit_manifest(b, lambda m: m.update(hooked_layer=7)),
                "bad_manifest", ("hooked layer 7",)),
-    BundleCase("SAE weights vs manifest width", lambda b: _edit_manifest(b, lambda m: m["sae"].update(width=m["sae"]["width"] * 2)),
+    BundleCase("SAE weights vs manifest width", lambda b: edit_manifest(b, lambda m: m["sae"].update(width=m["sae"]["width"] * 2)),
                "", ()),
-    BundleCase("role without a file", lambda b: _edit_manifest(b, lambda m: m["files"].pop("suffix_onnx")),
+    BundleCase("role without a file", lambda b: edit_manifest(b, lambda m: m["files"].pop("suffix_onnx")),
                "bad_manifest", ("suffix_onnx",)),
 ]
 
@@ -388,8 +359,8 @@ def test_bundle_path_is_a_file(tmp_path: Path) -> None:
 
 def test_truncated_onnx_with_matching_hash_is_refused_at_load(bundle_copy: Path) -> None:
     """The manifest agrees with a damaged graph: the bundle is refused whole, naming the graph."""
-    _truncate(bundle_copy / "suffix.onnx", 1000)
-    _rehash(bundle_copy, "suffix_onnx")
+    truncate(bundle_copy / "suffix.onnx", 1000)
+    rehash(bundle_copy, "suffix_onnx")
     with pytest.raises(InspectorError) as ei:
         load_bundle(bundle_copy)
     assert ei.value.code == "bad_file" and "suffix.onnx" in ei.value.message
@@ -404,7 +375,7 @@ def test_onnx_runtime_refusing_a_graph_hands_over(bundle_copy: Path) -> None:
     data = p.read_bytes()
     assert b"MatMul" in data
     p.write_bytes(data.replace(b"MatMul", b"MatMuX"))  # same length: the protobuf stays well-formed
-    _rehash(bundle_copy, "suffix_onnx")
+    rehash(bundle_copy, "suffix_onnx")
     b = load_bundle(bundle_copy)
     with pytest.raises(InspectorError) as ei:
         OnnxBackend(b, "cpu")
@@ -418,7 +389,7 @@ def test_onnx_runtime_refusing_a_graph_hands_over(bundle_copy: Path) -> None:
 def test_cli_refuses_a_broken_bundle_with_one_line(bundle_copy: Path, tmp_path: Path, capsys) -> None:
     from app.cli.entry import run_cli
 
-    _truncate(bundle_copy / "sae.safetensors", 300)
+    truncate(bundle_copy / "sae.safetensors", 300)
     img = tmp_path / "part.png"
     _pil(_rgb())(img)
     rc = run_cli(["analyze", str(img), "--bundle", str(bundle_copy)])

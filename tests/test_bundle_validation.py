@@ -11,20 +11,7 @@ import pytest
 
 from app.core.bundle import load_bundle, sha256_file
 from app.core.errors import InspectorError
-
-
-@pytest.fixture()
-def bundle_copy(random_bundle_dir: Path, tmp_path: Path) -> Path:
-    dst = tmp_path / "b"
-    shutil.copytree(random_bundle_dir, dst)
-    return dst
-
-
-def _edit_manifest(folder: Path, fn) -> None:
-    p = folder / "bundle.json"
-    m = json.loads(p.read_text())
-    fn(m)
-    p.write_text(json.dumps(m))
+from tests.bundle_edits import edit_manifest, rehash, rewrite_tensors
 
 
 def _refused(folder: Path, *words: str) -> InspectorError:
@@ -67,38 +54,38 @@ def test_truncated_onnx(bundle_copy):
 def test_file_outside_bundle(bundle_copy, tmp_path):
     outside = tmp_path / "evil.safetensors"
     shutil.copy(bundle_copy / "sae.safetensors", outside)
-    _edit_manifest(bundle_copy, lambda m: m["files"]["sae"].update(path="../evil.safetensors"))
+    edit_manifest(bundle_copy, lambda m: m["files"]["sae"].update(path="../evil.safetensors"))
     assert _refused(bundle_copy, "outside").code == "file_outside"
 
 
 def test_pickle_is_never_loaded(bundle_copy):
     (bundle_copy / "x.pt").write_bytes(b"not loaded")
-    _edit_manifest(bundle_copy, lambda m: m["files"].update(extra={"path": "x.pt", "sha256": sha256_file(bundle_copy / "x.pt")}))
+    edit_manifest(bundle_copy, lambda m: m["files"].update(extra={"path": "x.pt", "sha256": sha256_file(bundle_copy / "x.pt")}))
     assert _refused(bundle_copy, "x.pt").code == "file_type"
 
 
 def test_unknown_schema_version(bundle_copy):
-    _edit_manifest(bundle_copy, lambda m: m.update(schema_version=99))
+    edit_manifest(bundle_copy, lambda m: m.update(schema_version=99))
     assert _refused(bundle_copy, "schema_version 99").code == "schema_version"
 
 
 def test_sae_trained_on_other_vit(bundle_copy):
-    _edit_manifest(bundle_copy, lambda m: m["sae"].update(vit_sha256="ab" * 32))
+    edit_manifest(bundle_copy, lambda m: m["sae"].update(vit_sha256="ab" * 32))
     _refused(bundle_copy, "abababababab", "ViT")
 
 
 def test_sae_layer_mismatch(bundle_copy):
-    _edit_manifest(bundle_copy, lambda m: m["sae"].update(layer=0))
+    edit_manifest(bundle_copy, lambda m: m["sae"].update(layer=0))
     _refused(bundle_copy, "layer 0", "layer 1")
 
 
 def test_width_mismatch(bundle_copy):
-    _edit_manifest(bundle_copy, lambda m: m["sae"].update(d_model=48))
+    edit_manifest(bundle_copy, lambda m: m["sae"].update(d_model=48))
     _refused(bundle_copy, "D=48", "D=32")
 
 
 def test_encoding_formula_differs(bundle_copy):
-    _edit_manifest(bundle_copy, lambda m: m["sae"].update(encode="z = act(x @ W_enc + b_enc)"))
+    edit_manifest(bundle_copy, lambda m: m["sae"].update(encode="z = act(x @ W_enc + b_enc)"))
     assert _refused(bundle_copy, "z = act(x @ W_enc + b_enc)").code == "sae_formula"
 
 
@@ -108,23 +95,6 @@ def test_not_json(bundle_copy):
 
 
 # --- issue 18 §3: the bundle hash pins the model ------------------------------------------------
-def _rehash(folder: Path, role: str) -> None:
-    def fix(m: dict) -> None:
-        m["files"][role]["sha256"] = sha256_file(folder / m["files"][role]["path"])
-        if role == "vit":
-            m["sae"]["vit_sha256"] = m["files"]["vit"]["sha256"]
-
-    _edit_manifest(folder, fix)
-
-
-def _rewrite_tensors(path: Path, fn) -> None:
-    from safetensors.numpy import load_file, save_file
-
-    arrays = load_file(str(path))
-    fn(arrays)
-    save_file(arrays, str(path))
-
-
 def _external_copy(src: Path, dst: Path, location: str) -> None:
     """``src`` re-saved with every tensor in the file ``location`` beside it (ONNX external data)."""
     import onnx
@@ -135,7 +105,7 @@ def _external_copy(src: Path, dst: Path, location: str) -> None:
 
 
 def test_the_hash_covers_the_manifest_content(bundle_copy: Path, random_bundle_dir: Path) -> None:
-    _edit_manifest(bundle_copy, lambda m: m.update(threshold=0.25))
+    edit_manifest(bundle_copy, lambda m: m.update(threshold=0.25))
     assert load_bundle(bundle_copy).hash != load_bundle(random_bundle_dir).hash
 
 
@@ -155,7 +125,7 @@ def test_external_data_beside_a_graph_is_refused_even_unlisted(bundle_copy: Path
     _external_copy(bundle_copy / "suffix.onnx", tmp_path / "suffix.onnx", "suffix.data")
     shutil.copy(tmp_path / "suffix.onnx", bundle_copy / "suffix.onnx")
     shutil.copy(tmp_path / "suffix.data", bundle_copy / "suffix.data")
-    _rehash(bundle_copy, "suffix_onnx")
+    rehash(bundle_copy, "suffix_onnx")
     assert _refused(bundle_copy, "suffix.data").code == "unlisted_file"
 
 
@@ -163,8 +133,8 @@ def test_external_data_is_refused_even_when_listed_and_hashed(bundle_copy: Path,
     _external_copy(bundle_copy / "prefix.onnx", tmp_path / "prefix.onnx", "prefix_weights.json")
     shutil.copy(tmp_path / "prefix.onnx", bundle_copy / "prefix.onnx")
     shutil.copy(tmp_path / "prefix_weights.json", bundle_copy / "prefix_weights.json")
-    _rehash(bundle_copy, "prefix_onnx")
-    _edit_manifest(bundle_copy, lambda m: m["files"].update(
+    rehash(bundle_copy, "prefix_onnx")
+    edit_manifest(bundle_copy, lambda m: m["files"].update(
         side={"path": "prefix_weights.json", "sha256": sha256_file(bundle_copy / "prefix_weights.json")}))
     e = _refused(bundle_copy, "prefix.onnx", "another file")
     assert e.code == "external_data"
@@ -188,8 +158,8 @@ def test_nan_in_the_sae_is_refused(bundle_copy: Path) -> None:
     def poison(a: dict) -> None:
         a["W_dec"][3, 4] = np.nan
 
-    _rewrite_tensors(bundle_copy / "sae.safetensors", poison)
-    _rehash(bundle_copy, "sae")
+    rewrite_tensors(bundle_copy / "sae.safetensors", poison)
+    rehash(bundle_copy, "sae")
     e = _refused(bundle_copy, "sae.safetensors", "W_dec", "NaN")
     assert e.code == "not_finite"
 
@@ -198,20 +168,20 @@ def test_inf_in_the_vit_is_refused(bundle_copy: Path) -> None:
     def poison(a: dict) -> None:
         a["blocks.2.mlp.fc2.weight"][0, 0] = np.inf
 
-    _rewrite_tensors(bundle_copy / "vit.safetensors", poison)
-    _rehash(bundle_copy, "vit")
+    rewrite_tensors(bundle_copy / "vit.safetensors", poison)
+    rehash(bundle_copy, "vit")
     assert _refused(bundle_copy, "vit.safetensors", "blocks.2.mlp.fc2.weight").code == "not_finite"
 
 
 def test_float16_weights_are_refused_by_their_dtype(bundle_copy: Path) -> None:
-    _rewrite_tensors(bundle_copy / "vit.safetensors", lambda a: a.update(pos_embed=a["pos_embed"].astype(np.float16)))
-    _rehash(bundle_copy, "vit")
+    rewrite_tensors(bundle_copy / "vit.safetensors", lambda a: a.update(pos_embed=a["pos_embed"].astype(np.float16)))
+    rehash(bundle_copy, "vit")
     assert _refused(bundle_copy, "pos_embed", "F16").code == "bad_dtype"
 
 
 def test_a_tensor_the_sae_does_not_use_is_refused(bundle_copy: Path) -> None:
-    _rewrite_tensors(bundle_copy / "sae.safetensors", lambda a: a.update(extra=np.zeros(3, np.float32)))
-    _rehash(bundle_copy, "sae")
+    rewrite_tensors(bundle_copy / "sae.safetensors", lambda a: a.update(extra=np.zeros(3, np.float32)))
+    rehash(bundle_copy, "sae")
     assert _refused(bundle_copy, "extra").code == "sae_shape"
 
 
@@ -220,8 +190,8 @@ def test_more_blocks_than_the_depth_are_refused(bundle_copy: Path) -> None:
         for k in [k for k in a if k.startswith("blocks.2.")]:
             a[k.replace("blocks.2.", "blocks.3.")] = a[k].copy()
 
-    _rewrite_tensors(bundle_copy / "vit.safetensors", grow)
-    _rehash(bundle_copy, "vit")
+    rewrite_tensors(bundle_copy / "vit.safetensors", grow)
+    rehash(bundle_copy, "vit")
     _refused(bundle_copy, "more blocks", "blocks.3.")
 
 
@@ -255,7 +225,7 @@ def test_the_torch_backend_checks_every_tensor_before_building(bundle_copy: Path
     state dict, built on the meta device, against the file before allocating the model."""
     from app.core.backends.torch_backend import TorchBackend
 
-    _edit_manifest(bundle_copy, lambda m: m["vit"].update(qkv_bias=False))
+    edit_manifest(bundle_copy, lambda m: m["vit"].update(qkv_bias=False))
     b = load_bundle(bundle_copy)
     with pytest.raises(InspectorError) as ei:
         TorchBackend(b, "cpu")
@@ -271,8 +241,8 @@ def tampered(bundle_copy: Path) -> Path:
         a["patch_head.weight"] *= 3.0
         a["head.weight"] *= -2.0
 
-    _rewrite_tensors(bundle_copy / "vit.safetensors", tamper)
-    _rehash(bundle_copy, "vit")
+    rewrite_tensors(bundle_copy / "vit.safetensors", tamper)
+    rehash(bundle_copy, "vit")
     return bundle_copy
 
 

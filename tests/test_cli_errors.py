@@ -9,32 +9,19 @@ from __future__ import annotations
 
 import errno
 import json
-import logging
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from app.cli.entry import run_cli
-from app.core.bundle import sha256_file
+from tests.bundle_edits import edit_manifest, rehash
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch):  # noqa: ANN202
-    """The log file of these runs goes to a temporary folder; its handler is removed after."""
-    monkeypatch.setenv("SAE_INSPECTOR_DATA_DIR", str(tmp_path / "data"))
-    root = logging.getLogger()
-    before, level = list(root.handlers), root.level
-    yield
-    for h in list(root.handlers):
-        if h not in before:
-            root.removeHandler(h)
-            h.close()
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 @pytest.fixture()
@@ -44,13 +31,6 @@ def part(tmp_path: Path) -> Path:
     p = tmp_path / "part.png"
     cv2.imwrite(str(p), np.random.default_rng(1).integers(0, 256, (48, 64, 3), dtype=np.uint8))
     return p
-
-
-@pytest.fixture()
-def bundle_copy(random_bundle_dir: Path, tmp_path: Path) -> Path:
-    dst = tmp_path / "b"
-    shutil.copytree(random_bundle_dir, dst)
-    return dst
 
 
 def one_line(capsys, rc: int, *words: str) -> str:  # noqa: ANN001
@@ -66,21 +46,6 @@ def one_line(capsys, rc: int, *words: str) -> str:  # noqa: ANN001
 
 def _manifest(folder: Path, text: str) -> None:
     (folder / "bundle.json").write_text(text, encoding="utf-8")
-
-
-def _edit_manifest(folder: Path, fn) -> None:  # noqa: ANN001
-    m = json.loads((folder / "bundle.json").read_text())
-    fn(m)
-    _manifest(folder, json.dumps(m))
-
-
-def _rehash(folder: Path, role: str) -> None:
-    def fix(m: dict) -> None:
-        m["files"][role]["sha256"] = sha256_file(folder / m["files"][role]["path"])
-        if role == "vit":
-            m["sae"]["vit_sha256"] = m["files"]["vit"]["sha256"]
-
-    _edit_manifest(folder, fix)
 
 
 # --- bounded options: refused before anything loads --------------------------------------------
@@ -126,12 +91,12 @@ def _bf16_sae(b: Path) -> None:
 
     t = load_file(str(b / "sae.safetensors"))
     save_file({k: v.to(torch.bfloat16) for k, v in t.items()}, str(b / "sae.safetensors"))
-    _rehash(b, "sae")
+    rehash(b, "sae")
 
 
 BAD_BUNDLES = [
     ("bf16 tensors", _bf16_sae, ("sae.safetensors", "BF16", "float32")),
-    ("num_heads 0", lambda b: _edit_manifest(b, lambda m: m["vit"].update(num_heads=0)), ("num_heads",)),
+    ("num_heads 0", lambda b: edit_manifest(b, lambda m: m["vit"].update(num_heads=0)), ("num_heads",)),
     ("deeply nested bundle.json", lambda b: _manifest(b, "[" * 100_000 + "]" * 100_000), ("bundle.json", "nested")),
     ("nested 40 levels", lambda b: _manifest(b, '{"a": ' * 40 + "1" + "}" * 40), ("nested more than 32",)),
     ("a 5000-digit number", lambda b: _manifest(b, (b / "bundle.json").read_text().replace('"threshold": 0.5', '"threshold": 1' + "0" * 4999)),
@@ -140,12 +105,12 @@ BAD_BUNDLES = [
      ("NaN",)),
     ("a float that overflows", lambda b: _manifest(b, (b / "bundle.json").read_text().replace('"threshold": 0.5', '"threshold": 1e999')),
      ("1e999",)),
-    ("threshold 5", lambda b: _edit_manifest(b, lambda m: m.update(threshold=5)), ("threshold",)),
-    ("threshold as text", lambda b: _edit_manifest(b, lambda m: m.update(threshold="0.5")), ("threshold",)),
-    ("SAE width 10^9", lambda b: _edit_manifest(b, lambda m: m["sae"].update(width=10**9)), ("sae.width",)),
-    ("mlp_ratio 16 (fits the bound, not the weights)", lambda b: _edit_manifest(b, lambda m: m["vit"].update(mlp_ratio=16.0)),
+    ("threshold 5", lambda b: edit_manifest(b, lambda m: m.update(threshold=5)), ("threshold",)),
+    ("threshold as text", lambda b: edit_manifest(b, lambda m: m.update(threshold="0.5")), ("threshold",)),
+    ("SAE width 10^9", lambda b: edit_manifest(b, lambda m: m["sae"].update(width=10**9)), ("sae.width",)),
+    ("mlp_ratio 16 (fits the bound, not the weights)", lambda b: edit_manifest(b, lambda m: m["vit"].update(mlp_ratio=16.0)),
      ("vit.safetensors", "fc1", "shape")),
-    ("mlp_ratio 1000", lambda b: _edit_manifest(b, lambda m: m["vit"].update(mlp_ratio=1000.0)), ("mlp_ratio",)),
+    ("mlp_ratio 1000", lambda b: edit_manifest(b, lambda m: m["vit"].update(mlp_ratio=1000.0)), ("mlp_ratio",)),
 ]
 
 

@@ -49,10 +49,13 @@ SEEDS = {
 }
 
 
-@st.composite
-def mutated(draw: st.DrawFn) -> bytes:
-    data = bytearray(SEEDS[draw(st.sampled_from(sorted(SEEDS)))])
-    for _ in range(draw(st.integers(1, 6))):
+WILD_INTS = [b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\x7f\xff\xff\xff", b"\x00\x01\x00\x00", b"\x00\x00\x75\x30"]
+
+
+def mutate(draw: st.DrawFn, seed: bytes, most: int = 6) -> bytes:
+    """``seed`` with bytes flipped, inserted, cut or truncated, or a 4-byte length or size field gone wild."""
+    data = bytearray(seed)
+    for _ in range(draw(st.integers(1, most))):
         op = draw(st.sampled_from(["flip", "insert", "cut", "truncate", "int"]))
         i = draw(st.integers(0, max(0, len(data) - 1)))
         if op == "flip" and data:
@@ -63,10 +66,14 @@ def mutated(draw: st.DrawFn) -> bytes:
             del data[i : i + draw(st.integers(1, 64))]
         elif op == "truncate":
             del data[i:]
-        elif op == "int" and len(data) >= i + 4:  # a length or size field gone wild
-            data[i : i + 4] = draw(st.sampled_from([b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\x7f\xff\xff\xff",
-                                                    b"\x00\x01\x00\x00"]))
+        elif op == "int" and len(data) >= i + 4:
+            data[i : i + 4] = draw(st.sampled_from(WILD_INTS))
     return bytes(data)
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    return mutate(draw, SEEDS[draw(st.sampled_from(sorted(SEEDS)))])
 
 
 def _check_load(path: Path, data: bytes) -> None:
@@ -336,19 +343,7 @@ def _mask_seeds() -> dict[str, bytes]:
 @st.composite
 def mutated_mask(draw: st.DrawFn) -> bytes:
     seeds = _mask_seeds()
-    data = bytearray(seeds[draw(st.sampled_from(sorted(seeds)))])
-    for _ in range(draw(st.integers(0, 5))):
-        i = draw(st.integers(0, max(0, len(data) - 4)))
-        op = draw(st.sampled_from(["flip", "insert", "cut", "int"]))
-        if op == "flip" and data:
-            data[i] = draw(st.integers(0, 255))
-        elif op == "insert":
-            data[i:i] = draw(st.binary(min_size=1, max_size=16))
-        elif op == "cut":
-            del data[i : i + draw(st.integers(1, 64))]
-        elif len(data) >= i + 4:
-            data[i : i + 4] = draw(st.sampled_from([b"\xff\xff\xff\xff", b"\x00\x00\x75\x30", b"\x7f\xff\xff\xff"]))
-    return bytes(data)
+    return mutate(draw, seeds[draw(st.sampled_from(sorted(seeds)))], most=5)
 
 
 @FUZZ

@@ -15,19 +15,7 @@ import pytest
 import app.cli.self_test as st
 from app.cli.entry import run_cli
 
-
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch):  # noqa: ANN202
-    """Logs and data of these tests go to a temporary folder, and the log handler is removed after."""
-    monkeypatch.setenv("SAE_INSPECTOR_DATA_DIR", str(tmp_path / "data"))
-    root = logging.getLogger()
-    before, level = list(root.handlers), root.level
-    yield
-    for h in list(root.handlers):
-        if h not in before:
-            root.removeHandler(h)
-            h.close()
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 @pytest.fixture()
