@@ -40,3 +40,27 @@ def test_missing_mask_is_named(tmp_path):
     _png(tmp_path / "test" / "crack" / "b.png")
     with pytest.raises(InspectorError, match="ground_truth/crack/b_mask.png"):
         scan_dataset(tmp_path)
+
+
+def test_any_defect_folder_names_and_mask_spellings(tmp_path):
+    """A factory's own names (spaces, non-ASCII), masks as <name>_mask.* or <name>.* under
+    ground_truth, hidden folders skipped, no surface_masks/ needed."""
+    _png(tmp_path / "train" / "good" / "a.png")
+    _png(tmp_path / "test" / "good" / "g.png")
+    _png(tmp_path / "test" / "dent (deep)" / "d1.png")
+    _png(tmp_path / "ground_truth" / "dent (deep)" / "d1_mask.bmp", 255)
+    _png(tmp_path / "test" / "Ölfleck" / "o1.png")
+    _png(tmp_path / "ground_truth" / "Ölfleck" / "o1.png", 255)
+    _png(tmp_path / "test" / ".ipynb_checkpoints" / "x.png")
+    ds = scan_dataset(tmp_path)
+    assert ds.defect_types == ("dent (deep)", "Ölfleck") and ds.surface_legend == {}
+    masks = {r.name: r.mask_path.name for r in ds.records if r.mask_path is not None}
+    assert masks == {"d1": "d1_mask.bmp", "o1": "o1.png"}
+    assert all(r.surface_path is None for r in ds.records)
+
+
+def test_a_defect_folder_named_ok_is_refused(tmp_path):
+    _png(tmp_path / "train" / "good" / "a.png")
+    _png(tmp_path / "test" / "OK" / "b.png")
+    with pytest.raises(InspectorError, match="may not be named 'OK'"):
+        scan_dataset(tmp_path)

@@ -239,7 +239,7 @@ def test_a_defect_type_the_model_has_no_class_for_is_scored_not_refused(tmp_path
     assert m["image"]["per_type"]["crack"]["n_defect"] == 2 and m["image"]["per_type"]["crack"]["auroc"] is not None
 
 
-def test_a_binary_model_scores_a_multi_type_folder(tmp_path: Path) -> None:
+def test_a_binary_model_scores_a_multi_type_folder() -> None:
     """An OK/NG model's one defect class stands for every defect type of the folder."""
     from app.pipeline.dataset import class_index_of
 
@@ -247,3 +247,24 @@ def test_a_binary_model_scores_a_multi_type_folder(tmp_path: Path) -> None:
     assert class_index_of("scratch", ("ok", "ng")) == class_index_of("stain", ("ok", "ng")) == 1
     assert class_index_of("stain", ("ok", "scratch", "dent")) == -1
     assert class_index_of("dent", ("ok", "scratch", "dent")) == 2
+
+
+def test_pixel_metrics_score_only_what_the_model_sees() -> None:
+    """With a view box (a centre crop), pixels outside it are not scored and the defect pixels
+    there are counted apart; inside, a map that marks the defect scores 1."""
+    from app.pipeline.detection_metrics import PixelMetrics
+
+    mask = np.zeros((40, 60), bool)
+    mask[10:20, 20:30] = True  # inside the box
+    mask[0:5, 0:4] = True  # outside: 20 pixels the model never saw
+    box = (5.0, 10.0, 35.0, 50.0)  # a 30 x 40 crop, tiled by a 3 x 4 grid of 10 x 10 cells
+    m = np.zeros((3, 4), np.float32)
+    m[0:2, 1] = 1.0  # cells covering rows 5-25, columns 20-30 of the image
+    acc = PixelMetrics(100)
+    acc.add(m, mask, box=box)
+    assert acc.outside_defect_pixels == 20
+    assert int(acc.pos_hist.sum() + acc.neg_hist.sum()) == 30 * 40
+    assert acc.pixel_auroc() > 0.9
+    whole = PixelMetrics(100)
+    whole.add(m, mask)
+    assert whole.outside_defect_pixels == 0 and int(whole.pos_hist.sum() + whole.neg_hist.sum()) == 40 * 60
