@@ -4,7 +4,12 @@
   inserted or cut;
 - ``Manifest.parse``: arbitrary JSON values, and the valid manifest with fields replaced by
   arbitrary JSON;
-- ``load_bundle``: those manifests written into a bundle folder beside real files.
+- ``load_bundle``: those manifests, and mutated manifest text, written into a bundle folder beside
+  real files; a re-hashed ``dictionary.json`` replaced the same ways;
+- the strict JSON reader every untrusted JSON file goes through;
+- ``load_session``: arbitrary JSON, the valid session with one field replaced, mutated text;
+  a session that loads is fully typed;
+- ``load_mask``: mutated 8-bit, 16-bit, RGBA, BMP and TIFF masks.
 """
 
 from __future__ import annotations
@@ -182,8 +187,10 @@ def fuzz_bundle(random_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactor
 @FUZZ
 @given(data=st.data())
 def test_fuzzed_manifest_into_load_bundle(fuzz_bundle: Path, valid_manifest: dict, data: st.DataObject) -> None:
-    kind = data.draw(st.sampled_from(["replace", "bytes", "json"]))
-    if kind == "replace":
+    kind = data.draw(st.sampled_from(["replace", "bytes", "json", "text"]))
+    if kind == "text":  # valid JSON text with characters flipped, cut, or digits, brackets and NaN inserted
+        blob = data.draw(json_text()).encode("utf-8", "replace")
+    elif kind == "replace":
         raw = _replace(valid_manifest, data.draw(st.sampled_from(_paths(valid_manifest))), data.draw(json_values))
         blob = json.dumps(raw, allow_nan=True).encode()
     elif kind == "json":
@@ -249,18 +256,6 @@ def test_strict_json_reader(text: str) -> None:
         assert exc.code == "bad_json" and exc.message.startswith("fuzz.json is not valid JSON")
         return
     assert depth(v) <= MAX_DEPTH and _finite_everywhere(v)
-
-
-@FUZZ
-@given(text=json_text())
-def test_manifest_text_into_load_bundle(fuzz_bundle: Path, valid_manifest: dict, text: str) -> None:
-    (fuzz_bundle / "bundle.json").write_text(text, encoding="utf-8")
-    try:
-        load_bundle(fuzz_bundle)
-    except InspectorError as exc:
-        assert exc.code and exc.message
-    finally:
-        (fuzz_bundle / "bundle.json").write_text(json.dumps(valid_manifest))
 
 
 # --- sessions ----------------------------------------------------------------------------------
