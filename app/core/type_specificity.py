@@ -223,11 +223,16 @@ def cross_type_matrix(
                            {u: list(map(int, v)) for u, v in latent_sets.items()})
 
 
+def small(v: float) -> str:
+    """A mean |Δscore|: four decimals, or two significant digits below 0.001 (a tiny effect is not 0)."""
+    return f"{v:.4f}" if v == 0 or abs(v) >= 1e-3 else f"{v:.1e}"
+
+
 def _cell(v: Any, ci: Any) -> str:
     if v is None:
         return "n/a"
     lo, hi = ci if ci else (None, None)
-    return f"{v:.4f} [{lo:.4f}, {hi:.4f}]" if lo is not None and hi is not None else f"{v:.4f}"
+    return f"{small(v)} [{small(lo)}, {small(hi)}]" if lo is not None and hi is not None else small(v)
 
 
 def _ratio_text(v: Any, ci: Any) -> str:
@@ -324,8 +329,8 @@ class LatentTypeEffect:
     def text(self) -> str:
         """"scratch parts 0.012 vs other types 0.003 (4.0×): specific" for the latent card."""
         verdict = "specific" if self.specific else "not specific"
-        return (f"{self.own_type} parts {self.own:.4f} vs other types {self.others_mean:.4f} "
-                f"({self.ratio:.1f}×): {verdict}" if math.isfinite(self.ratio) else f"{self.own_type} parts {self.own:.4f}: {verdict}")
+        return (f"{self.own_type} parts {small(self.own)} vs other types {small(self.others_mean)} "
+                f"({self.ratio:.1f}×): {verdict}" if math.isfinite(self.ratio) else f"{self.own_type} parts {small(self.own)}: {verdict}")
 
 
 def latent_type_effect(dictionary, latent: int, own_type: str | None = None) -> LatentTypeEffect | None:  # noqa: ANN001

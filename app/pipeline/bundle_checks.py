@@ -167,7 +167,8 @@ def causal_sanity(  # noqa: ANN001
             "mean_delta_assoc": float(da.mean()) if da.size else 0.0, "mean_delta_control": float(dc.mean()) if dc.size else 0.0,
             "mean_abs_delta_assoc": float(np.abs(da).mean()) if da.size else 0.0,
             "mean_abs_delta_control": float(dca.mean()) if dca.size else 0.0,
-            "ratio": float(np.abs(da).mean() / max(float(dca.mean()), 1e-6)) if da.size else 0.0,
+            # the row's own estimate (the one its interval belongs to); clamped only where both sides are 0
+            "ratio": _finite_ratio(row.assoc_vs_random if row is not None else float("nan"), np.abs(da), dca),
             "ratio_ci95": list(row.assoc_vs_random_ci) if row is not None else [None, None],
             "share_assoc_beats_control": float(np.mean(np.abs(da) > dca)) if da.size else 0.0,
             "mean_mass_assoc": float(np.mean([p.mass_by_set[t] for p in mine])) if mine else 0.0,
@@ -181,3 +182,12 @@ def causal_sanity(  # noqa: ANN001
         "baselines": {dic.name: {"cross_type": cross_type_matrix(bp, bs, n_boot=n_boot, seed=preset.seed).to_json()}
                       for (dic, _), bp, bs in zip(baselines, base_parts, base_sets)},
     }
+
+
+def _finite_ratio(ratio: float, assoc_abs: np.ndarray, control_abs: np.ndarray) -> float:
+    """mean |Δ assoc| / mean |Δ control| as a finite number for the card's table and targets."""
+    if np.isfinite(ratio):
+        return float(ratio)
+    if not assoc_abs.size:
+        return 0.0
+    return float(assoc_abs.mean() / max(float(control_abs.mean()), 1e-6))

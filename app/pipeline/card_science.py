@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from app.core.type_specificity import matrix_markdown
+from app.core.type_specificity import matrix_markdown, small
 
 TRAINED = "trained SAE"
 
@@ -146,8 +146,8 @@ def causal_section(causal: Mapping[str, Any]) -> list[str]:
     ]
     for t, r in per.items():
         met = "met" if r["ratio"] >= 3 else "**not met**"
-        out.append(f"| {t} | {r['images']} | {', '.join('#' + str(i) for i in r['latents'])} | {_f(r['mean_abs_delta_assoc'], 4)} | "
-                   f"{_f(r['mean_abs_delta_control'], 4)} | {_ratio(r['ratio'], r.get('ratio_ci95'))} | "
+        out.append(f"| {t} | {r['images']} | {', '.join('#' + str(i) for i in r['latents'])} | {small(r['mean_abs_delta_assoc'])} | "
+                   f"{small(r['mean_abs_delta_control'])} | {_ratio(r['ratio'], r.get('ratio_ci95'))} | "
                    f"{_ratio(r.get('diagonal_ratio'))} | {met} |")
     out.append("")
     return out
