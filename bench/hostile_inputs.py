@@ -93,6 +93,8 @@ def _mask_streamed(p: Path, side: int) -> None:
 CASES: list[tuple[str, str, Callable[[Path], None], str, str]] = [
     ("PNG declaring 30000x30000 (valid, grey)", "g30k.png", lambda p: png_streamed(p, 30000, 30000, 0), "image", "30000x30000 L"),
     ("PNG declaring 42000x42000 (valid, grey)", "g42k.png", lambda p: png_streamed(p, 42000, 42000, 0), "image", "42000x42000 L"),
+    ("PNG declaring 30000x30000 RGB (valid)", "rgb30kv.png", lambda p: png_streamed(p, 30000, 30000, 2), "image",
+     "30000x30000 RGB"),
     ("PNG declaring 30000x30000 RGB (rows missing)", "rgb30k.png", lambda p: png_declaring(p, 30000, 30000, 2, rows=256),
      "image", "30000x30000 RGB"),
     ("PNG declaring 65535x65535 RGBA", "rgba64k.png", lambda p: png_declaring(p, 65535, 65535, 6), "image", "65535x65535 RGBA"),

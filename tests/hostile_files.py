@@ -37,7 +37,7 @@ def png_streamed(path: Path, w: int, h: int, color_type: int = 0) -> None:
     """A complete, valid PNG of ``w`` x ``h`` (grey or RGB), written row block by row block: a few MB
     on disk, ``w * h * channels`` bytes decoded."""
     channels = {0: 1, 2: 3}[color_type]
-    row = b"\x00" + bytes((x * 7 // 100) % 256 for x in range(w * channels))
+    row = b"\x00" + bytes(200 * ((x // 512) % 2) for x in range(w * channels))  # stripes: compresses ~1000x
     co = zlib.compressobj(1)
     with open(path, "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, color_type, 0, 0, 0)))
