@@ -29,7 +29,7 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
     "seed": (0, 2**63 - 1),
     "latent": (0, 2**31 - 1),
     "dose": (0, 2**31 - 1),
-    "batch": (1, 4096),
+    "batch": (1, 65536),  # images (evaluate) or tokens per step (train-sae)
     "workers": (0, 64),
     "train_images": (0, 10_000_000),
     "val_images": (0, 10_000_000),
