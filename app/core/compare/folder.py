@@ -288,7 +288,7 @@ class FolderComparison:
                   f"Measured on {self.correlation.patches:,} patches of {self.correlation.images} parts: "
                   f"{_pct(s['A'])} of A's firing latents and {_pct(s['B'])} of B's have a counterpart at r ≥ {self.min_r:.2f}."]
         for r in self.reasons:
-            lines += ["", f"## Why {r.part_type} parts are rejected: {len(r.a.images)} parts with ground truth", "",
+            lines += ["", f"## What carries the verdict on {r.part_type} parts: {len(r.a.images)} with ground truth", "",
                       f"Leading latents by rank-folder's evidence (switched off in the ground-truth region). "
                       f"{_pct(_none(r.shared_share('A')))} of A's leading {r.rows} have a counterpart among B's leading "
                       f"{r.rows}; {_pct(_none(r.shared_share('B')))} of B's among A's.", ""]
