@@ -14,7 +14,7 @@ APP_NAME = "sae-inspector"
 
 # Subcommands are imported by name at run time (app/cli/__init__.py), so PyInstaller cannot
 # see them. These are the ones a line PC runs; the training commands need torch and stay out.
-RUNTIME_COMMANDS = ("analyze", "rank", "dose", "rank_folder", "report", "validate", "self_test", "common")
+RUNTIME_COMMANDS = ("analyze", "rank", "dose", "rank_folder", "compare_folder", "report", "validate", "self_test", "common")
 
 # Never needed at run time by the inspector; each would add tens to hundreds of MB.
 ALWAYS_EXCLUDE = [
