@@ -11,6 +11,7 @@ saying what was done; "refused" rows must raise one ``InspectorError`` with a st
 | image  | not an image (text)                    | refused: image_corrupt                                        |
 | image  | missing file                           | refused: image_missing                                        |
 | image  | huge 20000x20000 PNG                   | converted: 4096 px working copy, both sizes kept, RSS < 3 GB  |
+| image  | declaring 30000², JPEG/TIFF bombs, 4 GB| refused by the header or the size on disk (test_image_limits) |
 | image  | 16-bit PNG / TIFF (gray and RGB)       | converted: "converted 16-bit to 8-bit"                        |
 | image  | float TIFF                             | converted: "converted floating-point to 8-bit"                |
 | image  | grayscale, 1-bit                       | converted: "grayscale shown as RGB"                           |
@@ -21,7 +22,8 @@ saying what was done; "refused" rows must raise one ``InspectorError`` with a st
 | bundle | missing file, wrong hash, outside path,| refused (tests/test_bundle_validation.py)                     |
 |        | unknown schema 99, width/layer mismatch|                                                               |
 | bundle | truncated safetensors (hash updated)   | refused: bad_file                                             |
-| bundle | truncated ONNX (hash updated)          | ONNX backend refused (bad_file); session hands over, notice   |
+| bundle | truncated ONNX (hash updated)          | refused at load: bad_file, names the graph                    |
+| bundle | ONNX graph ONNX Runtime cannot run     | ONNX backend refused (bad_file); session hands over, notice   |
 | bundle | absolute path, schema "1"/None, classes| refused: file_outside / schema_version / bad_manifest         |
 |        | vs ViT outputs, hooked layer out of    |                                                               |
 |        | range, SAE weights vs width, no folder |                                                               |
