@@ -30,10 +30,11 @@ saying what was done; "refused" rows must raise one ``InspectorError`` with a st
 | fault  | no write permission (save, export)     | refused: write_failed; old file intact, no temp file left     |
 | fault  | full disk (ENOSPC) on save/autosave/   | refused: write_failed; old file intact, no temp file left     |
 |        | export/labels                          |                                                               |
-| fault  | process killed mid-session             | next start sees the stale run lock; autosave restores all     |
+| fault  | process killed mid-session             | the crashed autosave is offered (tests/test_ui_autosave.py)   |
 | fault  | backend raises mid-session             | hands over to the other backend, same results, notice         |
 | fault  | backend fails at load                  | next backend, notice; none left: no_backend                   |
 | CLI    | broken image / bundle                  | one "error:" line, exit 2; the process keeps running          |
+| CLI    | absurd options, bad sessions, NaN      | one "error:" line, exit 2 (tests/test_cli_errors.py)          |
 """
 
 from __future__ import annotations
