@@ -261,7 +261,7 @@ class FolderComparison:
         lines = [
             f"# {a.name} {a.version} (A) vs {b.name} {b.version} (B)",
             "",
-            f"A {a.hash[:12]}, threshold {a.threshold:.3f}; B {b.hash[:12]}, threshold {b.threshold:.3f}. "
+            f"A {a.hash[:12]}, threshold {a.threshold:.4f}; B {b.hash[:12]}, threshold {b.threshold:.4f}. "
             f"{len(self.parts)} parts; each verdict at its own bundle's threshold; 95% bootstrap intervals "
             f"({self.n_boot} resamples, seed {self.seed}).",
             "",
@@ -279,7 +279,7 @@ class FolderComparison:
         if changed:
             lines += ["| part | type | A score | B score | A | B |", "|---|---|---:|---:|---|---|"]
             for p in changed[:changed_rows]:
-                lines.append(f"| {p.path} | {p.part_type} | {p.score_a:.3f} | {p.score_b:.3f} | "
+                lines.append(f"| {p.path} | {p.part_type} | {p.score_a:.4f} | {p.score_b:.4f} | "
                              f"{_verdict(p.reject_a)} | {_verdict(p.reject_b)} |")
             if len(changed) > changed_rows:
                 lines.append(f"| … {len(changed) - changed_rows} more in the JSON | | | | | |")
@@ -304,10 +304,15 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.0%}"
 
 
+def _num(x: float) -> str:
+    """A signed Δscore: tiny models' effects of 1e-5 stay visible instead of reading +0.0000."""
+    return f"{x:+.4f}" if x == 0 or abs(x) >= 1e-3 else f"{x:+.1e}"
+
+
 def _ev_text(e: LatentEvidence | None) -> str:
     if e is None or not math.isfinite(e.mean_delta):
         return "not ranked"
-    return f"{e.mean_delta:+.4f} [{e.ci_low:+.4f}, {e.ci_high:+.4f}]"
+    return f"{_num(e.mean_delta)} [{_num(e.ci_low)}, {_num(e.ci_high)}]"
 
 
 def _reason_table(rows: Sequence[ReasonRow], me: str, them: str) -> list[str]:
