@@ -298,3 +298,31 @@ def test_the_view_box_maps_masks_and_maps_to_the_pixels_the_model_sees(hw: tuple
     ch, cw = (bottom - top) / 4, (right - left) / 4
     assert top + ch <= cy <= top + 2 * ch and left + 2 * cw <= cx <= left + 3 * cw
     assert drawn[: int(top)].max() == 0 and drawn[:, : int(left)].max() == 0, "nothing drawn where the model never looked"
+
+
+def test_the_format_document_shows_a_valid_example_and_every_architecture() -> None:
+    """docs/MODEL_FORMAT.md's worked example reads as a strict configuration; its table names every
+    architecture the importer converts."""
+    import re
+
+    from app.pipeline.timm_import.architectures import ARCHITECTURES
+    from app.pipeline.timm_import.vit_json import parse_vit_json
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "MODEL_FORMAT.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)\n```", doc, re.S)
+    assert example is not None
+    ext = parse_vit_json(json.loads(example.group(1)), "the documented example")
+    assert ext.classes[0] == "ok" and ext.source["class_order"][0] == ext.source["checkpoint_classes"].index("good")
+    assert [n for n in ARCHITECTURES if f"`{n}`" not in doc] == []
+
+
+def test_wrong_tensor_names_are_one_line(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    """A checkpoint whose names are not timm's (another library's layout) is refused naming them."""
+    from safetensors.torch import load_file, save_file
+
+    FAMILIES["vit_small"].export(tmp_path / "e")
+    state = load_file(str(tmp_path / "e" / "model.safetensors"))
+    state["blocks.0.attn.in_proj.weight"] = state.pop("blocks.0.attn.qkv.weight")
+    save_file(state, str(tmp_path / "e" / "model.safetensors"))
+    err = _cli_error(["import-timm", str(tmp_path / "e"), "--out", str(tmp_path / "v")], capsys)
+    assert "blocks.0.attn.qkv.weight" in err and "blocks.0.attn.in_proj.weight" in err

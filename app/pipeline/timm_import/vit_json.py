@@ -48,8 +48,20 @@ class ExternalViT:
 
 def write_vit_json(path: Path, ext: ExternalViT) -> Path:
     check(ext, str(path))
-    Path(path).write_text(json.dumps(ext.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    Path(path).write_text(_pretty(ext.to_json()) + "\n", encoding="utf-8")
     return Path(path)
+
+
+def _pretty(value: Any, indent: str = "") -> str:
+    """JSON for people: objects one key a line, lists of plain values on one line."""
+    if isinstance(value, dict) and value:
+        inner = indent + "  "
+        items = ",\n".join(f"{inner}{json.dumps(k, ensure_ascii=False)}: {_pretty(v, inner)}" for k, v in value.items())
+        return "{\n" + items + "\n" + indent + "}"
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        inner = indent + "  "
+        return "[\n" + ",\n".join(inner + _pretty(v, inner) for v in value) + "\n" + indent + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def read_vit_json(path: str | Path) -> ExternalViT:
