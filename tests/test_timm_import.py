@@ -219,6 +219,8 @@ def test_a_feature_that_cannot_be_exact_is_refused_by_name(tmp_path: Path, capsy
         (lambda c: c["pretrained_cfg"].pop("mean"), "never guesses"),
         (lambda c: c["pretrained_cfg"].update(crop_mode="squash"), "crop_mode 'squash'"),
         (lambda c: c.update(num_classes=5), "num_classes 5"),
+        (lambda c: c["model_args"].update(in_chans=3) or c["pretrained_cfg"].update(input_size=[1, 64, 64], mean=[0.5], std=[0.5]),
+         "must agree"),
     ],
 )
 def test_a_config_that_does_not_fit_is_one_line(tmp_path: Path, capsys, edit, words: str) -> None:  # noqa: ANN001

@@ -16,7 +16,7 @@ Steps, each refusing with one line where it cannot be exact:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import InspectorError
@@ -84,6 +84,10 @@ def import_timm(
                      num_classes=int(obs["num_classes"]), global_pool=hub.global_pool)  # type: ignore[arg-type]
     args, notes = reconcile(args, obs)
     prep, prep_notes = preprocessing(hub)
+    if prep.channels != args.in_chans or tuple(prep.input_size) != args.img_size:
+        raise InspectorError("timm_mismatch", f"pretrained_cfg gives a {prep.channels}-channel {prep.input_size[0]}x"
+                             f"{prep.input_size[1]} input but the model takes {args.in_chans} channel(s) at "
+                             f"{args.img_size[0]}x{args.img_size[1]} (model_args): they must agree")
     classes = map_classes(args.num_classes, hub.label_names, class_map)
     layer = default_hooked_layer(args.depth) if hooked_layer is None else int(hooked_layer)
     if not 0 <= layer <= args.depth - 2:
@@ -103,7 +107,7 @@ def import_timm(
         "checkpoint_classes": list(classes.source_names), "class_order": list(classes.source_index),
         "notes": list(all_notes), "parity": parity.to_json(),
     }
-    model = ExternalViT(replace(vit_cfg), layer, classes.names, prep, source)
+    model = ExternalViT(vit_cfg, layer, classes.names, prep, source)
     config_out = write_vit_json(out / FILENAME, model)
     log(f"{hub.architecture}: {vit_cfg.describe()}")
     for note in all_notes:

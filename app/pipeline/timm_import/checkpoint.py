@@ -88,10 +88,11 @@ def find_weights(path: Path, architecture: str | None = None, num_classes: int |
     if not path.is_file():
         raise InspectorError("timm_checkpoint", f"checkpoint not found: {path}", path=str(path))
     with open(path, "rb") as f:
-        head = f.read(8)
+        head = f.read(9)
+    is_safetensors = head[8:9] == b"{"  # an 8-byte header length, then the JSON header
     is_zip = head[:4] == b"PK\x03\x04"  # torch.save's zip format
     is_pickle = head[:1] == b"\x80"  # a protocol-2+ pickle (legacy torch.save)
-    if path.suffix in PICKLE_SUFFIXES or path.name.endswith(".pth.tar") or is_zip or is_pickle:
+    if path.suffix in PICKLE_SUFFIXES or path.name.endswith(".pth.tar") or (not is_safetensors and (is_zip or is_pickle)):
         raise _pickle_refusal(path, architecture, num_classes, label_names)
     return path
 
