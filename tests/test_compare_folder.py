@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 import shutil
 from pathlib import Path
 
@@ -21,19 +20,7 @@ from app.cli.entry import run_cli
 from app.core.compare.folder import GOOD, UNLABELLED, PartComparison, type_agreement
 from app.core.session import InspectionSession
 
-
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch):  # noqa: ANN202
-    """The counterpart cache and the log go to a temporary folder; the log handler is removed after."""
-    monkeypatch.setenv("SAE_INSPECTOR_DATA_DIR", str(tmp_path / "data"))
-    root = logging.getLogger()
-    before, level = list(root.handlers), root.level
-    yield
-    for h in list(root.handlers):
-        if h not in before:
-            root.removeHandler(h)
-            h.close()
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("data_dir")  # the counterpart cache and the log in a temporary folder
 
 
 def _img(rng: np.random.Generator) -> np.ndarray:
