@@ -15,6 +15,7 @@ nothing is imported, so a module that fails to import still has its imports chec
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,9 +61,11 @@ def imports_of(path: Path) -> list[Import]:
     return out
 
 
-def all_imports() -> list[Import]:
+@functools.cache
+def all_imports() -> tuple[Import, ...]:
+    """Every import in app/ and main.py (parsed once per test run)."""
     files = sorted((ROOT / "app").rglob("*.py")) + [ROOT / "main.py"]
-    return [i for f in files for i in imports_of(f)]
+    return tuple(i for f in files for i in imports_of(f))
 
 
 def _in(name: str, *packages: str) -> bool:
