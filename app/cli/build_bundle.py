@@ -29,7 +29,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="bundle folder (default: model_store/<preset>)")
     p.add_argument("--work", help="work folder for resumable steps (default: runs/<preset>)")
     p.add_argument("--name", help="bundle name (default: the preset's)")
-    p.add_argument("--samples", help="also write sample images + masks into this folder")
+    p.add_argument("--samples", help="also write sample images + masks into this folder (a product preset on its own "
+                                     "synthetic data: resources/samples/<preset> unless given)")
     p.add_argument("--no-progress", action="store_true")
 
 
@@ -46,7 +47,12 @@ def run(args: argparse.Namespace) -> int:
     def log(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
+    from app.pipeline.presets import PRODUCT_PRESETS
+
+    samples = args.samples
+    if samples is None and args.preset in PRODUCT_PRESETS and args.data is None and not args.out:
+        samples = str(ROOT / "resources" / "samples" / preset.name)  # the shipped samples of a shipped bundle
     build_bundle(out, preset, work, data=args.data, vit_weights=args.vit, vit_config=args.vit_config,
-                 samples_dir=args.samples, progress=not args.no_progress, log=log)
+                 samples_dir=samples, progress=not args.no_progress, log=log)
     print(f"bundle ready: {out}")
     return 0

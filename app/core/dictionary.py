@@ -236,6 +236,14 @@ def auto_label(ap_K: np.ndarray, region_classes: tuple[str, ...], prevalence_K: 
     return text if ap[best] >= WEAK_AP else f"weak: {text}"
 
 
+def label_class_name(label: str) -> str | None:
+    """The region class an automatic label names ("weak: scratch, AP 0.12" -> "scratch"); None for none."""
+    text = label.removeprefix("weak: ")
+    if text in (NO_CLASS, "unlabelled") or ", AP " not in text:
+        return None
+    return text.rsplit(", AP ", 1)[0]
+
+
 def encode_strip(crops: list[np.ndarray], quality: int = 85) -> np.ndarray:
     """RGB crops [c, c, 3] -> one JPEG strip as uint8 bytes."""
     strip = np.concatenate(crops, axis=1)

@@ -183,14 +183,15 @@ def build_bundle(
     eval_dir = work / "eval_vit"
     if not (eval_dir / "metrics.json").is_file():
         with ctx.step("ViT evaluation"):
-            evaluate(runner, ds, prep, grid, eval_dir, class_names=classes, cache=work / "cache", progress=progress)
+            evaluate(runner, ds, prep, grid, eval_dir, class_names=classes, cache=work / "cache", progress=progress,
+                     max_good_reject=preset.max_good_reject)
     vit_metrics = json.loads((eval_dir / "metrics.json").read_text())
     threshold = float(vit_metrics["threshold"]["value"])
 
     # 4. recording
     acts_dir = work / "acts"
     if not (acts_dir / "header.json").is_file():
-        from app.cli.record import pick_records
+        from app.pipeline.record import pick_records
 
         with ctx.step("recording layer activations"):
             torch.set_num_threads(2)
@@ -294,6 +295,15 @@ def build_bundle(
     (work / "evidence.json").write_text(json.dumps(evidence, indent=1))
     (work / "causal.json").write_text(json.dumps(causal, indent=1))
 
+    # 8b. the shipped samples (the first held-out parts of each type by name) through the real engine
+    sample_check = None
+    if samples_dir is not None:
+        from app.pipeline.product_targets import sample_latent_check
+
+        write_samples(ds, Path(samples_dir), preset.samples_per_type, seed)
+        sample_check = sample_latent_check(stage, Path(samples_dir))
+        (work / "samples.json").write_text(json.dumps(sample_check, indent=1))
+
     # 9. the model card and the final bundle
     from app.pipeline.model_card import render_model_card
 
@@ -302,7 +312,7 @@ def build_bundle(
         preset=preset, dataset=ds, vit=vit, prep=prep, train_info=train_info, vit_metrics=vit_metrics,
         grid_variants=grid_res.variants, selection=selection, chosen=chosen, sae_cfg=sae_cfg,
         test_sae_metrics=test_sae_metrics, dictionary=dictionary, fidelity=fidelity, causal=causal,
-        timings=ctx.timings, focus=focus_info,
+        timings=ctx.timings, focus=focus_info, evidence=evidence, sample_check=sample_check,
     )
     extra = {"pareto_png": work / "pareto.png", "confusion_png": eval_dir / "confusion.png",
              GOOD_REFERENCE_ROLE: good_reference}
@@ -312,8 +322,6 @@ def build_bundle(
         write_bundle(ctx.out, **common, model_card=card, extra_files=extra,
                      extra={"model_card_summary": _summary(vit_metrics, test_sae_metrics, fidelity, causal)})
     shutil.rmtree(stage, ignore_errors=True)
-    if samples_dir is not None:
-        write_samples(ds, Path(samples_dir), preset.samples_per_type, seed)
     log(f"bundle written: {ctx.out} ({sum(f.stat().st_size for f in ctx.out.iterdir()) / 1e6:.1f} MB)")
     return ctx.out
 

@@ -140,6 +140,7 @@ def evaluate(
     progress: bool = False,
     baseline: bool = True,
     baseline_fit_max: int = 500,
+    max_good_reject: float | None = None,
 ) -> dict[str, Any]:
     """Evaluate ``model`` (numpy prefix/suffix: a Backend or ``TorchModelRunner``) on
     ``dataset`` and write ``metrics.json``, ``confusion.png`` and ``scores.csv`` (one row
@@ -182,6 +183,13 @@ def evaluate(
             thr, f1v = best_f1_threshold(vpred.scores, val_labels)
             thr_info = {"value": thr, "source": "validation F1-max", "val_f1": f1v, "n_val": len(val),
                         "n_val_defect": int(val_labels.sum())}
+            good_val = np.sort(vpred.scores[~val_labels])
+            if max_good_reject is not None and float((good_val >= thr).mean()) > max_good_reject:
+                # a line rejects at most this share of good parts: the smallest threshold that keeps to it on validation
+                k = int(np.floor(max_good_reject * len(good_val)))
+                thr = float(np.nextafter(good_val[len(good_val) - 1 - k], np.inf)) if k < len(good_val) else thr
+                thr_info.update(value=thr, source=f"validation F1-max, raised so that at most {max_good_reject:.0%} of good "
+                                f"validation parts are rejected", f1_max_value=thr_info["value"])
             timings["validation"] = time.perf_counter() - t0
         else:
             thr_info = {"value": DEFAULT_THRESHOLD, "source": "default (the validation split lacks good or defect images)",
@@ -211,6 +219,13 @@ def evaluate(
     t0 = time.perf_counter()
     pixel = _pixel_metrics(test, pred, preprocessing)
     timings["pixel_metrics"] = time.perf_counter() - t0
+    explains = None
+    if pred.patch_maps is not None:
+        from app.core.images import load_mask
+        from app.pipeline.map_explains import map_explains_verdict
+
+        explains = map_explains_verdict(test, pred.scores, lambda i: pred.patch_maps[i], thr, preprocessing, grid,
+                                        lambda r: load_mask(r.mask_path, _image_hw(r.path)) if r.mask_path else None)
 
     metrics: dict[str, Any] = {
         "dataset": str(dataset.root),
@@ -227,6 +242,7 @@ def evaluate(
         },
         "classification": classification,
         "pixel": pixel,
+        "map_explains_verdict": explains,
         "baseline": None,
     }
 

@@ -21,9 +21,24 @@ def _met(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "**not met**")
 
 
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.1%}"
+
+
+def _purity_per_type(dictionary) -> dict[str, float | None]:  # noqa: ANN001
+    """Per defect type, the largest share of one latent's strongest test parts that lie in that type
+    (only latents counted on all their strongest parts)."""
+    if dictionary.top_share is None or dictionary.top_share_images is None:
+        return {t: None for t in dictionary.defect_classes}
+    n = int(dictionary.meta.get("strongest_images", int(dictionary.top_share_images.max(initial=0))))
+    full = dictionary.top_share_images >= n
+    return {t: float(np.where(full, dictionary.top_share[:, k + 1], 0.0).max(initial=0.0))
+            for k, t in enumerate(dictionary.defect_classes)}
+
+
 def render_model_card(
     *, preset, dataset, vit, prep, train_info, vit_metrics, grid_variants, selection, chosen, sae_cfg,  # noqa: ANN001
-    test_sae_metrics, dictionary, fidelity, causal, timings, focus=None,  # noqa: ANN001
+    test_sae_metrics, dictionary, fidelity, causal, timings, focus=None, evidence=None, sample_check=None,  # noqa: ANN001
 ) -> str:
     cfg = vit.cfg
     L = []
@@ -96,6 +111,22 @@ def render_model_card(
     add("## Detection quality (held-out test split)\n")
     add(metrics_markdown(vit_metrics))
     add("\n![confusion matrix](confusion.png)\n")
+    ex = vit_metrics.get("map_explains_verdict")
+    if ex and ex["overall"]["rejected"]:
+        add("### Does the defect map explain the verdict?\n")
+        add(f"Of the {ex['overall']['rejected']} defective test parts the model rejects, the share whose defect map peaks in the "
+            "ground-truth region or a patch next to it, and the share whose map peak reaches the threshold on the fixed 0–1 "
+            f"scale (rule: {ex['rule']}).\n")
+        add("| type | rejected | peak in the region | peak at the threshold |\n|---|---:|---:|---:|")
+        for t, r in [*ex["per_type"].items(), ("**all**", ex["overall"])]:
+            add(f"| {t} | {r['rejected']} | {_pct(r['peak_in_region'])} | {_pct(r['peak_reaches_threshold'])} |")
+        add("")
+    if evidence:
+        from app.pipeline.evidence_localisation import evidence_markdown
+
+        add("### The measured evidence map\n")
+        L.extend(evidence_markdown(evidence))
+        add("")
 
     add("## The SAE\n")
     add(f"Chosen: **{chosen['name']}** — {sae_cfg.activation}" + (f" k={sae_cfg.k}" if sae_cfg.activation == 'topk' else "")
@@ -188,19 +219,9 @@ def render_model_card(
             add(f"| {tname} | " + "; ".join(f"#{i} {col[i]:.0%} ({dictionary.labels[i]})" for i in top) + " |")
         add("")
 
-    add("### Causal sanity\n")
-    cz = causal
-    scope = ("every held-out test image of each type" if not preset.causal_images_per_type
-             else f"{preset.causal_images_per_type} held-out test images of each type (seeded)")
-    add(f"On {scope}: switch off the "
-        f"{cz['latents_per_type']} latents most associated with the type (validation AP) inside the ground-truth mask, against "
-        f"{cz['latents_per_type']} random latents with matched activation mass there ({cz['control_draws']} draws per image). "
-        "Mean change of the defect score over all images, not chosen ones.\n")
-    add("| type | images | latents | mean Δscore (associated) | mean Δscore (control) | ratio | assoc beats control | target ≥ 3× |")
-    add("|---|---:|---|---:|---:|---:|---:|---|")
-    for tname, r in cz["per_type"].items():
-        add(f"| {tname} | {r['images']} | {', '.join('#' + str(i) for i in r['latents'])} | {r['mean_delta_assoc']:+.4f} | "
-            f"{r['mean_delta_control']:+.4f} | {r['ratio']:.1f}× | {r['share_assoc_beats_control']:.0%} | {_met(r['ratio'] >= 3)} |")
+    from app.pipeline.card_science import science_sections
+
+    L.extend(science_sections(selection, causal))
     add("")
 
     add("## Quality targets\n")
@@ -215,9 +236,27 @@ def render_model_card(
     dm, dr = fd["model"]["image_auroc"], fd["recon_only"]["image_auroc"]
     add(f"| recon-only image AUROC within 0.02 of the model's | {_f(dr)} vs {_f(dm)} | "
         f"{_met(None if dm is None or dr is None else abs(dm - dr) <= 0.02)} |")
+    cz = causal
     rs = [r["ratio"] for r in cz["per_type"].values()]
     add(f"| associated latents move the score ≥ 3× the controls | min {_f(min(rs) if rs else None, 1)}× | {_met(bool(rs) and min(rs) >= 3)} |")
     add("")
+    if getattr(preset, "max_good_reject", None) is not None:
+        from app.pipeline import product_targets as pt
+
+        add("## Product-line targets (held-out test split)\n")
+        purity = _purity_per_type(dictionary)
+        best_ap = {t: r["best_latent_ap"] for t, r in loc.items()}
+        rows = pt.all_rows(vit_metrics, list(dataset.defect_types), vit_metrics.get("map_explains_verdict"), best_ap, purity,
+                           causal, sample_check)
+        L.extend(pt.markdown(rows))
+        if sample_check and sample_check.get("samples"):
+            add("\nThe shipped samples (the first held-out parts of each type by name), the rank of the first latent labelled "
+                f"with the part's own type among the {sample_check['top']} latents listed in its mask:\n")
+            add("| sample | own-type latent | rank | its label |\n|---|---:|---:|---|")
+            for r in sample_check["samples"]:
+                add(f"| {r['name']} | {'#' + str(r['own_type_latent']) if r['own_type_latent'] is not None else '–'} | "
+                    f"{r['own_type_rank'] or 'not listed'} | {r['own_type_label'] or '–'} |")
+        add("")
     add("## Where the targets are missed, and what would close the gap\n")
     add(_gap_section(train_info, vit_metrics, loc, t, cz))
     add("## Build time\n")

@@ -25,6 +25,8 @@ class BuildPreset:
     samples_per_type: int = 2
     max_fvu: float = 0.05
     max_dead: float = 0.10
+    # the threshold: validation F1-max, raised where it would reject more than this share of good validation parts
+    max_good_reject: float | None = None
     seed: int = 0
     notes: dict[str, str] = field(default_factory=dict)
 
@@ -50,7 +52,7 @@ def _product(name: str, notes: dict[str, str]) -> BuildPreset:
         sae=SAETrainConfig(ks=(16, 32), expansions=(8,), objectives=("plain", "matryoshka"), epochs=3.0, batch_tokens=1024,
                            dead_window_frac=0.04, dead_window_min=20_000, focus_share=0.2),
         record_train=3_000, record_val=500, record_test=0, fidelity_images=300, causal_images_per_type=40,
-        samples_per_type=2, notes=notes,
+        samples_per_type=2, max_good_reject=0.05, notes=notes,
     )
 
 
@@ -87,6 +89,20 @@ PRESETS: dict[str, BuildPreset] = {
         sae=SAETrainConfig(ks=(32,), expansions=(8,), objectives=("plain",), epochs=3.0, batch_tokens=1024,
                            dead_window_frac=0.04, dead_window_min=20_000, focus_share=0.2),
         record_train=2_000, record_val=300, record_test=500, fidelity_images=150, causal_images_per_type=20,
+    ),
+    # seconds: the product path (patch_max ViT with crops, samples, product targets) for tests
+    "tiny_product": BuildPreset(
+        name="tiny_product",
+        version="0.0.1",
+        synth=SynthConfig(image_size=64, n_train=80, n_test=40, product="metal"),
+        train=TrainConfig(img_size=32, patch_size=8, embed_dim=32, depth=3, num_heads=2, stem="patch", stem_channels=(),
+                          hooked_layer=1, batch_size=16, total_samples=160, warmup_samples=32, eval_every_samples=80,
+                          eval_images=16, bf16=False, score_head="patch_max", crop_patches=2, crop_samples=96,
+                          probe_min_cover=0.02),
+        sae=SAETrainConfig(ks=(4,), expansions=(2,), objectives=("plain", "matryoshka"), epochs=1.0, batch_tokens=256,
+                           dead_window_min=500, focus_share=0.25),
+        record_train=40, record_val=8, fidelity_images=20, causal_images_per_type=3, causal_latents=2,
+        samples_per_type=1, max_fvu=1.0, max_dead=1.0, max_good_reject=0.05,
     ),
     # seconds: for tests of the whole path
     "tiny": BuildPreset(
