@@ -25,6 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("image", nargs="?", help="part image (omit with --session)")
     p.add_argument("--session", help="replay a session file (S.json, or a findings PDF that carries one)")
     p.add_argument("--bundle", help="model bundle folder (default: the session's, else model_store/default)")
+    p.add_argument("--compare-bundle", metavar="DIR", help="with --session: where the session's bundle B is now, if it moved")
     p.add_argument("--backend", default=None, choices=["auto", "torch", "onnx"], help="default: auto (or the session's)")
     p.add_argument("--device", default="auto", help="auto, cpu or cuda:0")
     p.add_argument("--mask", help="region mask PNG (nonzero = inside)")
@@ -87,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
 
     if bool(args.image) == bool(args.session):
         raise InspectorError("usage", "give either an IMAGE or --session S.json (not both)")
+    if args.compare_bundle and not args.session:
+        raise InspectorError("usage", "--compare-bundle goes with --session (a saved comparison)")
     check_target(args.out, args.force)  # before any model loads
     if args.session:
         result = _run_session(args)
@@ -188,6 +191,7 @@ def _run_session(args: argparse.Namespace) -> Any:
     session.analyze(img.pixels_HWC)
     settings = {k: v for k, v in (doc.analyses or {}).items() if k in ("rank", "dose")}
     rank, dose = run_causal(session, mask, settings)
+    comparison = _replay_comparison(session, doc.analyses, args, backend)
     about = About(
         operator=doc.operator if args.operator is None else args.operator,
         station=doc.station if args.station is None else args.station,
@@ -197,6 +201,20 @@ def _run_session(args: argparse.Namespace) -> Any:
     request = ReportRequest(
         image_path=doc.image_path, image_sha256=img.sha256, region_HW=mask, edits=doc.edits, threshold=doc.threshold,
         recon_only=doc.recon_only, truth_HW=truth, about=about, causal=CausalResults(rank, dose), analyses=settings,
-        image_notes=tuple(img.notes), backend_choice=backend, bundle_path=bundle,
+        image_notes=tuple(img.notes), backend_choice=backend, bundle_path=bundle, comparison=comparison,
     )
     return export_findings(session, request, args.out, overwrite=args.force)
+
+
+def _replay_comparison(session: Any, analyses: Any, args: argparse.Namespace, backend: str) -> Any:
+    """The session's second bundle measured again (app.report.comparison_findings), or None without one."""
+    from app.core.compare.settings import compare_settings_of
+    from app.report.comparison_findings import replay_request
+
+    st = compare_settings_of(analyses)
+    if st is None:
+        if args.compare_bundle:
+            raise InspectorError("usage", "--compare-bundle: this session compared no second bundle")
+        return None
+    return replay_request(session, st, args.compare_bundle, backend, args.device,
+                          on_notice=lambda text: print(f"notice: {text}", file=sys.stderr))

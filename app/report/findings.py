@@ -75,6 +75,7 @@ class ReportRequest:
     image_notes: tuple[str, ...] = ()
     backend_choice: str = "auto"
     bundle_path: str | None = None
+    comparison: Any = None  # app.report.comparison_findings.ComparisonRequest: a second bundle beside this one
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class Findings:
     injection: InjectionSection | None = None
     # files attached to the PDF: name -> bytes (session.json, its mask, findings.json)
     attachments: dict[str, bytes] = field(default_factory=dict)
+    comparison: Any = None  # app.report.comparison_findings.ComparisonFindings (None: no second bundle)
 
     @property
     def lang(self) -> str:
@@ -139,6 +141,7 @@ class Findings:
             "rank": None if self.rank is None else asdict(self.rank),
             "dose": None if self.dose is None else asdict(self.dose),
             "injection": None if self.injection is None else asdict(self.injection),
+            "comparison": None if self.comparison is None else self.comparison.numbers(),
         })
 
 
@@ -250,6 +253,13 @@ def build_findings(session: Any, req: ReportRequest, *, now: datetime | None = N
         settings["rank"] = rank.settings()
     if dose is not None and "dose" not in settings:
         settings["dose"] = dose.settings()
+    comparison = None
+    if req.comparison is not None:
+        from app.report.comparison_findings import build_comparison
+
+        step(0.25, "measuring the second bundle")
+        comparison = build_comparison(session, req.comparison, region, edits, req.recon_only, req.user_labels)
+        settings["compare"] = req.comparison.settings.to_json()
 
     about = req.about
     doc = SessionDocument(
@@ -275,6 +285,7 @@ def build_findings(session: Any, req: ReportRequest, *, now: datetime | None = N
         map_before=None if before.patch_map is None else np.asarray(before.patch_map, np.float64),
         map_after=None if after.patch_map is None else np.asarray(after.patch_map, np.float64),
         exemplars=exemplars, has_dictionary=d is not None, rank=rank, dose=dose, injection=injection,
+        comparison=comparison,
     )
     files = session_attachments(doc, region, truth)
     files[NUMBERS_FILE] = json.dumps(f.numbers(), indent=2, ensure_ascii=False).encode("utf-8")

@@ -555,6 +555,9 @@ def render_pdf(f: Findings, progress: Progress | None = None) -> tuple[bytes, di
     story += b.rank()
     story += b.dose()
     story += b.injection()
+    from app.report.comparison_section import comparison_story  # imports this module: loaded here, not at the top
+
+    story += comparison_story(b)
     story += b.notes()
     if progress:
         progress(0.85, "laying out the pages")

@@ -8,7 +8,7 @@ threshold and the weights: that is what a model update changes.
 
 from __future__ import annotations
 
-from app.core.bundle import Bundle
+from app.core.bundle import Bundle, Manifest
 from app.core.errors import InspectorError
 
 
@@ -16,22 +16,27 @@ def _hw(hw: tuple[int, int]) -> str:
     return f"{hw[0]}×{hw[1]}"
 
 
-def _view(b: Bundle) -> str:
-    p = b.manifest.preprocess
+def _view(m: Manifest) -> str:
+    p = m.preprocess
     return "the whole image (stretched)" if p.resize == "stretch" else f"a centre crop (crop_pct {p.crop_pct:g})"
 
 
 def differences(a: Bundle, b: Bundle) -> tuple[str, ...]:
     """What keeps ``a`` and ``b`` from being compared, in words (A's value first); empty when they can be."""
-    va, vb = a.manifest.vit, b.manifest.vit
+    return manifest_differences(a.manifest, b.manifest)
+
+
+def manifest_differences(ma: Manifest, mb: Manifest) -> tuple[str, ...]:
+    """``differences`` from the two manifests alone (a bundle list reads manifests without loading the weights)."""
+    va, vb = ma.vit, mb.vit
     out = []
     if va.input_hw != vb.input_hw:
         out.append(f"input size {_hw(va.input_hw)} vs {_hw(vb.input_hw)}")
     if va.grid_size != vb.grid_size:
         out.append(f"patch grid {_hw(va.grid_size)} vs {_hw(vb.grid_size)}")
-    if _view(a) != _view(b):
-        out.append(f"the part of the image seen: {_view(a)} vs {_view(b)}")
-    ca, cb = a.manifest.classes, b.manifest.classes
+    if _view(ma) != _view(mb):
+        out.append(f"the part of the image seen: {_view(ma)} vs {_view(mb)}")
+    ca, cb = ma.classes, mb.classes
     if ca != cb:
         kind = "the same classes in another order" if set(ca) == set(cb) else "classes"
         out.append(f"{kind}: ({', '.join(ca)}) vs ({', '.join(cb)})")

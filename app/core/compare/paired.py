@@ -144,6 +144,32 @@ def check_same_image(sa, sb) -> None:  # noqa: ANN001
         raise InspectorError("not_same_image", "the two models have analysed different images; analyse the same part in both")
 
 
+def ensure_same_image(session_a, session_b) -> None:  # noqa: ANN001 - InspectionSessions
+    """Let B analyse the image A has analysed, unless it already holds that very image (A's analysis is kept)."""
+    img = session_a.image_HWC
+    if img is None:
+        raise InspectorError("no_image", "no image has been analysed yet")
+    ib = session_b.image_HWC
+    if ib is None or (ib is not img and (ib.shape != img.shape or not np.array_equal(ib, img))):
+        check_comparable(session_a.bundle, session_b.bundle)
+        session_b.analyze(img)
+
+
+def edits_for_b(session_a, session_b, edits_a: Sequence[LatentEdit], corr, min_r: float,  # noqa: ANN001
+                ) -> tuple[tuple[LatentEdit, ...], tuple[LatentEdit, ...], str]:
+    """(B's edits, A's edits left out, why): the same ids when both hold the same SAE, else A's edits carried
+    to their counterparts (``corr``: a ``LatentCorrelation``; None: not measured, so none can be carried)."""
+    from app.core.compare.counterparts import translate_edits
+
+    if same_sae(session_a.bundle, session_b.bundle):
+        return tuple(edits_a), (), ""
+    if corr is None:
+        return (), tuple(edits_a), "the counterparts have not been measured yet" if edits_a else ""
+    moved, left = translate_edits(edits_a, corr, min_r)
+    why = f"no counterpart with r of at least {min_r:.2f}, or one already taken by an earlier edit" if left else ""
+    return moved, left, why
+
+
 def compare_on_image(
     session_a, session_b, mask_HW: np.ndarray | None,  # noqa: ANN001 - InspectionSessions
     edits_a: Sequence[LatentEdit] = (), edits_b: Sequence[LatentEdit] | None = None, recon_only: bool = False,
