@@ -77,10 +77,10 @@ PRESETS: dict[str, BuildPreset] = {
         # every grid member (all-token FVU about unchanged), and the best scratch latent's AP rose 0.100 -> 0.119
         sae=SAETrainConfig(epochs=4.0, batch_tokens=1024, dead_window_frac=0.04, dead_window_min=20_000, focus_share=0.2),
     ),
-    # a user's own ViT (`import-timm`, then `--vit`) on its own folder: about an hour on the 2-core CPU for a
-    # ViT-S/16 at 224 px and a folder of 2,000 training and 500 test images (bench/standard_preset.py measures
-    # the rates; docs/FACTORY_GUIDE.md has the figures): fewer recorded tokens (2,000 images, ~390k tokens) and
-    # one SAE (TopK k 32, 8x width) instead of a grid. Without --vit it would train the app's own ViT (hours).
+    # a user's own ViT (`import-timm`, then `--vit`) on its own folder: within about an hour on the 2-core CPU
+    # for a ViT-S/16 at 224 px and a folder of 2,000 training and 500 test images (bench/standard_preset.py: 42 CPU
+    # minutes, scaled from a 5% run; docs/FACTORY_GUIDE.md has the table): fewer recorded tokens (2,000 images,
+    # ~390k tokens) and one SAE (TopK k 32, 8x width) instead of a grid. Without --vit it trains the app's own ViT (hours).
     "standard": BuildPreset(
         name="standard",
         version="1.0.0",
