@@ -45,13 +45,15 @@ def _product(name: str, notes: dict[str, str]) -> BuildPreset:
         name=name,
         version="2.0.0",
         synth=SynthConfig(image_size=256, n_train=8_000, n_test=1_000, product=name),
-        train=TrainConfig(img_size=256, score_head="patch_max", hooked_layer=4, total_samples=160_000, crop_patches=8,
-                          crop_samples=120_000, warmup_samples=5_000, lr=8e-4, eval_every_samples=20_000, eval_images=400,
-                          probe_min_cover=0.02),
-        # one pass trains plain and Matryoshka TopK at k 16 and 32, 8×D latents; a fifth of each batch from defect patches
-        sae=SAETrainConfig(ks=(16, 32), expansions=(8,), objectives=("plain", "matryoshka"), epochs=3.0, batch_tokens=1024,
+        train=TrainConfig(img_size=224, score_head="patch_max", hooked_layer=4, total_samples=170_000, crop_patches=8,
+                          crop_samples=130_000, warmup_samples=5_000, lr=8e-4, eval_every_samples=20_000, eval_images=400,
+                          probe_min_cover=0.02, hooked_probe_weight=2.0, type_loss_weight=2.0),
+        # one pass trains plain and Matryoshka TopK at k 16 and 32, 4×D latents (one product's six defect types need far
+        # fewer than a mixed-surface model, and three bundles must fit model_store/'s 100 MB); a fifth of each batch from
+        # defect patches
+        sae=SAETrainConfig(ks=(16, 32), expansions=(4,), objectives=("plain", "matryoshka"), epochs=3.0, batch_tokens=1024,
                            dead_window_frac=0.04, dead_window_min=20_000, focus_share=0.2),
-        record_train=3_000, record_val=500, record_test=0, fidelity_images=300, causal_images_per_type=40,
+        record_train=3_000, record_val=500, record_test=0, fidelity_images=300, causal_images_per_type=25,
         samples_per_type=2, max_good_reject=0.05, notes=notes,
     )
 
