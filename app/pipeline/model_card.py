@@ -49,7 +49,8 @@ def render_model_card(
 
     add("## Data\n")
     counts = {s: len(dataset.split(s)) for s in ("train", "val", "test")}
-    add(f"- Source: `{dataset.root}` in MVTec AD layout; classes: {', '.join(dataset.classes)}.")
+    # the folder's own name only: a committed card never names a path of the machine that built it
+    add(f"- Source: the data folder `{dataset.root.name}` in MVTec AD layout; classes: {', '.join(dataset.classes)}.")
     add(f"- Splits: {counts['train']} train, {counts['val']} validation (a seeded {0.1:.0%} of train/), {counts['test']} held-out test "
         "(test/, rendered with the fixed held-out seed).")
     if preset.name in ("default", "tiny") and train_info.get("source") is None:
