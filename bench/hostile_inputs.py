@@ -33,12 +33,12 @@ from tests.hostile_files import jpeg_declaring, png_declaring, png_streamed, spa
 CEILING = 3 * 1024**3
 
 CHILD = """
-import resource, sys
+import sys
 sys.path.insert(0, {root!r})
 from app.cli.entry import run_cli
 rc = run_cli(sys.argv[1:])
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(f"RSS {{rss * (1 if sys.platform == 'darwin' else 1024)}} RC {{rc}}", file=sys.stderr)
+from tests.hostile_files import peak_rss_bytes
+print(f"RSS {{peak_rss_bytes()}} RC {{rc}}", file=sys.stderr)
 sys.exit(rc)
 """
 

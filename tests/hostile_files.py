@@ -82,3 +82,20 @@ def sparse_file(path: Path, size: int, head: bytes = b"\x89PNG\r\n\x1a\n") -> No
     with open(path, "wb") as f:
         f.write(head)
         f.truncate(size)
+
+
+def peak_rss_bytes() -> int:
+    """This process's peak resident memory. On Linux ``VmHWM``, which exec resets: ``ru_maxrss`` keeps the
+    peak of the parent that forked it (a test run's 900 MB would count for every child)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+    import sys
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss if sys.platform == "darwin" else rss * 1024

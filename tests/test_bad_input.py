@@ -42,11 +42,9 @@ from __future__ import annotations
 import errno
 import json
 import os
-import struct
 import subprocess
 import sys
 import textwrap
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +56,7 @@ from app.core.bundle import load_bundle
 from app.core.errors import InspectorError
 from app.core.images import MAX_WORKING_SIDE, load_image
 from tests.bundle_edits import edit_manifest, rehash, truncate
+from tests.hostile_files import png_streamed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -225,35 +224,17 @@ def test_missing_image(tmp_path: Path) -> None:
     assert ei.value.code == "image_missing"
 
 
-def write_huge_png(path: Path, w: int, h: int) -> None:
-    """A grayscale 8-bit PNG streamed row by row: ~20 MB on disk, w*h bytes decoded."""
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-
-    row = b"\x00" + bytes((x * 7 // 100) % 256 for x in range(w))
-    co = zlib.compressobj(1)
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)))
-        block = row * 256
-        for _ in range(h // 256):
-            f.write(chunk(b"IDAT", co.compress(block)))
-        f.write(chunk(b"IDAT", co.compress(row * (h % 256)) + co.flush()))
-        f.write(chunk(b"IEND", b""))
-
-
 @pytest.mark.slow
 def test_huge_image_working_copy_and_peak_memory(tmp_path: Path) -> None:
     p = tmp_path / "huge.png"
-    write_huge_png(p, 20000, 20000)
+    png_streamed(p, 20000, 20000)
     code = textwrap.dedent(
         """
-        import json, resource, sys
+        import json, sys
         from app.core.images import load_image
+        from tests.hostile_files import peak_rss_bytes
         r = load_image(sys.argv[1])
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        rss = rss if sys.platform == "darwin" else rss * 1024
-        print(json.dumps({"size": r.size, "original": r.original_size, "notes": r.notes, "rss": rss}))
+        print(json.dumps({"size": r.size, "original": r.original_size, "notes": r.notes, "rss": peak_rss_bytes()}))
         """
     )
     out = subprocess.run([sys.executable, "-c", code, str(p)], cwd=ROOT, capture_output=True, text=True, timeout=600)

@@ -86,8 +86,9 @@ def test_hostile_files_stay_far_below_the_memory_ceiling(tmp_path: Path) -> None
     png_declaring(tmp_path / "mask30k.png", 30000, 30000, 0)
     code = textwrap.dedent(
         """
-        import json, resource, sys
+        import json, sys
         from app.core.errors import InspectorError
+        from tests.hostile_files import peak_rss_bytes
         from app.core.images import load_image, load_mask
         codes = []
         for f in sys.argv[1:-1]:
@@ -101,8 +102,7 @@ def test_hostile_files_stay_far_below_the_memory_ceiling(tmp_path: Path) -> None
             codes.append("loaded")
         except InspectorError as exc:
             codes.append(exc.code)
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print(json.dumps({"codes": codes, "rss": rss if sys.platform == "darwin" else rss * 1024}))
+        print(json.dumps({"codes": codes, "rss": peak_rss_bytes()}))
         """
     )
     out = subprocess.run([sys.executable, "-c", code, *files, str(tmp_path / "mask30k.png")], cwd=ROOT,
