@@ -13,6 +13,34 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Tests that take seconds (a model build or training, a subprocess CLI, a whole-bundle run), measured with
+# `--durations`: `make test-quick` (-m "not slow") leaves them out, `make test` and CI run them. A test may
+# also carry @pytest.mark.slow itself; tests/test_test_lanes.py checks that every name here exists.
+SLOW_MODULES = {
+    "test_compare_folder.py", "test_compare_seeds.py", "test_default_bundle_causal.py", "test_dictionary_builder.py",
+    "test_evaluate.py", "test_pipeline_e2e.py", "test_report.py", "test_sae_focus.py", "test_sae_matryoshka.py",
+    "test_timm_import.py", "test_train_vit_probe.py", "test_train_vit_refine.py",
+}
+SLOW_TESTS = {
+    "test_causal.py::test_cli_rank_json", "test_causal.py::test_cli_dose_json_and_errors",
+    "test_causal.py::test_cli_rank_folder",
+    "test_compare.py::test_incomparable_bundles_are_one_error_naming_every_difference",
+    "test_compare.py::test_compare_on_image_refuses_incomparable_or_different_images",
+    "test_engine_exact.py::test_parity_torch_onnx",
+    "test_latent_stats.py::test_ap_matrix_matches_sklearn", "test_latent_stats.py::test_auroc_matrix_matches_sklearn",
+    "test_latent_stats.py::test_valid_mask_equals_subsetting",
+    "test_packaging.py::test_runtime_modules_do_not_import_torch_at_module_level",
+    "test_packaging.py::test_self_test_runs_without_torch",
+    "test_ui_autosave.py::test_two_instances_and_a_crash_marker",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.name
+        if module in SLOW_MODULES or f"{module}::{getattr(item, 'originalname', item.name)}" in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+
 
 def analyzed_session(bundle_dir: Path, backend: str, seed: int, size: int = 32):  # noqa: ANN201
     """An InspectionSession on ``bundle_dir`` that has analysed one seeded random image."""

@@ -485,6 +485,7 @@ def test_user_labels_full_disk_keeps_file_and_memory(tmp_path: Path, enospc_late
     _no_temp_files(tmp_path)
 
 
+@pytest.mark.slow  # writes a whole findings PDF
 @pytest.mark.parametrize("fault", ["enospc", "eacces"])
 def test_export_fails_cleanly(fault: str, tmp_path: Path, onnx_session, request) -> None:
     from app.report.export import write_pdf

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # every test runs main.py in a subprocess
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

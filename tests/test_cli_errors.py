@@ -208,6 +208,7 @@ def test_out_of_memory_is_one_line(part: Path, capsys, monkeypatch) -> None:
 
 
 # --- analyze --out: all or nothing, never over earlier results -----------------------------------
+@pytest.mark.slow
 def test_out_refuses_to_overwrite_without_force(part: Path, random_bundle_dir: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "o"
     base = ["analyze", str(part), "--bundle", str(random_bundle_dir), "--backend", "onnx", "--out", str(out)]
@@ -221,6 +222,7 @@ def test_out_refuses_to_overwrite_without_force(part: Path, random_bundle_dir: P
     assert json.loads((out / "analysis.json").read_text())["edits"][0]["latent"] == 5
 
 
+@pytest.mark.slow
 def test_out_on_a_full_disk_keeps_earlier_results_whole(part: Path, random_bundle_dir: Path, tmp_path: Path, capsys,
                                                         monkeypatch) -> None:
     out = tmp_path / "o"

@@ -309,6 +309,7 @@ def test_session_with_one_field_replaced(tmp_path: Path, valid_session: dict, da
 
 @FUZZ
 @given(text=json_text())
+@pytest.mark.slow
 def test_session_text_mutated(tmp_path: Path, text: str) -> None:
     p = tmp_path / "s.json"
     p.write_text(text, encoding="utf-8")
@@ -358,6 +359,7 @@ def test_mutated_masks_into_load_mask(tmp_path: Path, data: bytes, hw: tuple[int
 
 @FUZZ
 @given(data=st.data())
+@pytest.mark.slow
 def test_fuzzed_dictionary_json_into_load_bundle(fuzz_bundle: Path, valid_manifest: dict, data: st.DataObject) -> None:
     """dictionary.json replaced (and re-hashed, as a careless export tool would): nothing but InspectorError."""
     from app.core.bundle import sha256_file

@@ -24,6 +24,7 @@ def fast_report(monkeypatch):  # noqa: ANN202
     monkeypatch.setattr(st, "_report", lambda *a, **k: "skipped in this test")
 
 
+@pytest.mark.slow
 def test_self_test_passes_and_prints_the_table(random_bundle_dir: Path, capsys) -> None:
     rc = run_cli(["--self-test", "--bundle", str(random_bundle_dir)])
     out, err = capsys.readouterr()
