@@ -14,6 +14,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.report.findings import About, CausalResults, ReportRequest
+from app.ui.compare_controller import comparison_request
 from app.ui.error_text import error_message
 from app.ui.worker import TaskResult
 
@@ -75,6 +76,7 @@ class ExportController(QObject):
                                  kept.result_for("inject", origin)),
             user_labels=win.bundles.labels_dict(), image_notes=tuple(getattr(win.image, "notes", ()) or ()),
             backend_choice=win.backend_choice, bundle_path=str(win.session.bundle.root),
+            comparison=comparison_request(win, origin),
         )
 
     def export(self, opts, overwrite: bool = False) -> int | None:  # noqa: ANN001 - ExportOptions

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu, QTextBrowser, QVBoxLayout
 
 from app.core.file_listing import list_samples
+from app.ui.compare_controller import open_compare
 from app.ui.i18n import LANGUAGE_KEY
 from app.ui.settings import recent_files
 
@@ -93,6 +94,8 @@ class Menus(QObject):
         self._act(an, self.tr("Rank latents in region"), lambda: w.effects.rank_btn.click(), "Ctrl+K")
         self._act(an, self.tr("Dose–response of the chosen latent"), lambda: w.effects.dose_btn.click())
         self._act(an, self.tr("Injection test of the chosen latent"), lambda: w.effects.inject_btn.click())
+        self._act(an, self.tr("Compare with another bundle…"), lambda: open_compare(w), "Ctrl+Shift+B",
+                  self.tr("A second bundle beside this one: the same part, region and edits, both verdicts and maps"))
         self.effects_toggle = w.effects_dock.toggleViewAction()
         self.effects_toggle.setText(self.tr("Effects panel"))
         an.addAction(self.effects_toggle)

@@ -13,6 +13,7 @@ from app.core.document import SessionDocument, load_session, resolve_image, save
 from app.core.edits import validate_edits
 from app.core.errors import InspectorError
 from app.core.grid import resize_mask
+from app.ui.compare_controller import restore_comparison, session_analyses
 from app.ui.error_text import error_message
 
 
@@ -32,6 +33,7 @@ class SessionFiles(QObject):
             image_path=str(Path(win.image.path).resolve()), image_sha256=win.image.sha256,
             bundle=win.session.bundle.summary(), edits=win.controls.edits(), threshold=win.results.threshold.saved(),
             recon_only=win.results.recon_only, notes=win.notes.toPlainText(), backend=win.backend_choice,
+            analyses=session_analyses(win),
         )
 
     # --- saving ----------------------------------------------------------------------------
@@ -113,3 +115,4 @@ class SessionFiles(QObject):
         docs.set_notes(doc.notes)
         win.statusBar().showMessage(self.tr("Session restored from {0}").format(path.name), 5000)
         win.autosave.on_restored(path)
+        restore_comparison(win, doc.analyses)
