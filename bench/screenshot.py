@@ -1,10 +1,11 @@
 """A scripted session for the README screenshot: open a bundle and an image, apply a mask,
 switch off the top latent, show the "after" heatmap, grab the window to a PNG.
 
-    python bench/screenshot.py --bundle model_store/default --image resources/samples/scratch_1.png \
-        --mask resources/samples/scratch_1_mask.png --out docs/screenshot.png
+    python bench/screenshot.py --bundle model_store/default --image resources/samples/scratch_2.png \
+        --mask resources/samples/scratch_2_mask.png --out docs/screenshot.png
 
-Runs on any Qt platform (xcb under Xvfb for a real window, or offscreen).
+The window is the size of a line PC's 1366×768 screen (``--size``). Runs on any Qt platform
+(xcb under Xvfb for a real window, or offscreen).
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ def wait_until(app, cond, timeout_s: float = 120.0) -> None:  # noqa: ANN001
             raise TimeoutError("the GUI did not get there in time")
 
 
-def scripted_session(bundle: Path, image: Path, mask: Path | None, out: Path, size=(1500, 900), paint: bool = False) -> Path:  # noqa: ANN001
+def scripted_session(bundle: Path, image: Path, mask: Path | None, out: Path, size=(1366, 768), paint: bool = False) -> Path:  # noqa: ANN001
     from app.ui.app import make_app
 
     app = make_app()
     from app.ui.main_window import MainWindow
 
     win = MainWindow(offer_restore=False)
+    win.unsaved.ask = lambda names: "discard"  # a scripted session is not work to keep
     win.resize(*size)
     win.show()
     win.start(bundle=bundle, image=image)
@@ -55,8 +57,7 @@ def scripted_session(bundle: Path, image: Path, mask: Path | None, out: Path, si
     shown.clear()
     card.on_box.setChecked(False)
     wait_until(app, lambda: bool(shown) and not win.client.busy)
-    win.heat.set_mode("after")
-    win.tools.style_box.setCurrentIndex(1)  # outline: the heatmap stays readable under the region
+    win.layers.set_mode("after")
     for _ in range(20):
         app.processEvents()
         time.sleep(0.01)
@@ -69,14 +70,18 @@ def scripted_session(bundle: Path, image: Path, mask: Path | None, out: Path, si
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bundle", default=str(ROOT / "model_store" / "default"))
+    from app.core.paths import default_bundle_dir
+
+    ap.add_argument("--bundle", default=str(default_bundle_dir()))
     ap.add_argument("--image", required=True)
     ap.add_argument("--mask", default=None, help="mask PNG (default: a painted stroke)")
     ap.add_argument("--out", default="screenshot.png")
+    ap.add_argument("--size", default="1366x768", help="window size in pixels")
     args = ap.parse_args()
     # never touch the user's real autosave or settings
     os.environ.setdefault("SAE_INSPECTOR_DATA_DIR", tempfile.mkdtemp(prefix="sae-shot-"))
-    out = scripted_session(Path(args.bundle), Path(args.image), Path(args.mask) if args.mask else None, Path(args.out))
+    size = tuple(int(v) for v in args.size.split("x"))
+    out = scripted_session(Path(args.bundle), Path(args.image), Path(args.mask) if args.mask else None, Path(args.out), size)
     print(f"saved {out}")
     return 0
 

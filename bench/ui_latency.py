@@ -1,6 +1,6 @@
 """Time from a latent toggle to the repainted heatmap, through the real window and worker.
 
-    python bench/ui_latency.py [--bundle model_store/default] [--image IMG] [--n 40] [--backend auto]
+    python bench/ui_latency.py [--bundle BUNDLE] [--image IMG] [--n 40] [--backend auto] [--size 1350x728]
 
 Each sample: click the top card's on/off box, wait for the result, repaint the canvas
 synchronously. Prints p50/p95 (and the suffix time inside the worker); never pass/fail.
@@ -28,16 +28,19 @@ limit_blas_threads()  # as the app does (see app/cli/entry.py)
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bundle", default=str(ROOT / "model_store" / "default"))
+    from app.core.paths import default_bundle_dir
+
+    ap.add_argument("--bundle", default=str(default_bundle_dir()))
     ap.add_argument("--image", default=None, help="part image (default: the first sample, else a random image)")
     ap.add_argument("--n", type=int, default=40)
     ap.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx"])
     ap.add_argument("--mode", default="after", choices=["after", "difference", "before"])
+    ap.add_argument("--size", default="1350x728", help="window size (default: a 1366x768 line PC's screen less the frame)")
     args = ap.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("SAE_INSPECTOR_DATA_DIR", tempfile.mkdtemp(prefix="sae-bench-"))
 
-    from app.core.file_listing import list_samples
+    from app.core.file_listing import list_samples, samples_folder
     from app.ui.app import make_app
 
     _app = make_app()  # keep the application alive
@@ -45,7 +48,7 @@ def main() -> int:
 
     image = args.image
     if image is None:
-        samples = list_samples(ROOT / "resources" / "samples")
+        samples = list_samples(samples_folder(ROOT / "resources" / "samples", Path(args.bundle)))
         if samples:
             image = str(samples[0])
         else:
@@ -55,7 +58,8 @@ def main() -> int:
             Image.fromarray(np.random.default_rng(0).integers(0, 255, (256, 256, 3), dtype=np.uint8)).save(image)
 
     win = MainWindow(backend=args.backend, offer_restore=False)
-    win.resize(1400, 900)
+    win.unsaved.ask = lambda names: "discard"  # the benchmark's toggles are not work to keep
+    win.resize(*(int(v) for v in args.size.split("x")))
     win.show()
     win.start(bundle=args.bundle, image=image)
 
@@ -71,7 +75,7 @@ def main() -> int:
                 raise SystemExit("timed out waiting for the window (is the bundle valid?)")
 
     wait(lambda: win.image is not None and win.after is not None and bool(win.latent_panel.cards) and not win.client.busy)
-    win.heat.set_mode(args.mode)
+    win.layers.set_mode(args.mode)
     stamps: dict[str, float] = {}
 
     def on_shown(_rid: int) -> None:

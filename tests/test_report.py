@@ -365,3 +365,94 @@ def test_nan_score_is_no_verdict_and_threshold_is_checked(session, tmp_path):
         with pytest.raises(InspectorError) as ei:
             build_findings(s, _request(img, threshold=bad))
         assert ei.value.code == "bad_argument" and "[0, 1]" in ei.value.message
+
+
+def test_injection_wording_says_what_happened_to_the_verdict(session, tmp_path):
+    """A part already rejected: the injection "raised/lowered" its score, it never "does not create" a verdict;
+    the outcome is in findings.json too. Below the threshold and crossing it: "creates"."""
+    from app.core.causal import inject
+    from app.report.export import export_findings
+    from app.report.findings import About, CausalResults
+
+    s, img = session
+    mask = np.zeros((60, 90), bool)
+    mask[10:40, 20:60] = True
+    latent = s.latents_in_mask(mask, top=1)[0].id
+    injection = inject(s, mask, latent, r=3.0, controls=4, seed=1)
+    d = injection.score - injection.baseline_score
+    low = max(0.0, min(injection.baseline_score, injection.score) - 0.01)  # both scores above it: already DEFECT
+    r = export_findings(s, _request(img, region_HW=mask, threshold=low, causal=CausalResults(injection=injection),
+                                    about=About(lang="en")), tmp_path / "inj.pdf")
+    text = _text(r.path)
+    assert _squash(f"The part was already above the threshold {low:.4f}") in text
+    assert _squash("raised it by" if d > 0 else "lowered it by") in text and "doesnotcreate" not in text.lower()
+    assert _numbers(r.path)["injection"]["outcome"] == "stays_defect"
+    between = (injection.baseline_score + injection.score) / 2  # the injection crosses it
+    r2 = export_findings(s, _request(img, region_HW=mask, threshold=between, causal=CausalResults(injection=injection),
+                                     about=About(lang="ja")), tmp_path / "inj_ja.pdf")
+    outcome = "creates" if d > 0 else "removes"
+    assert _numbers(r2.path)["injection"]["outcome"] == outcome
+    assert _squash("不良判定を生じます" if d > 0 else "不良判定を取り消します") in _text(r2.path)
+
+
+def test_ood_notice_in_the_pdf(session, random_bundle_dir, tmp_path):
+    """Flagged (a calibration level below this image's statistic): the notice; no calibration: says no check was made."""
+    from app.core.images import load_image
+    from app.core.session import InspectionSession
+    from app.report.export import export_findings
+    from app.report.findings import About
+    from tests.rich_bundles import make_rich_bundle
+
+    s, img = session
+    r = export_findings(s, _request(img, about=About(lang="en")), tmp_path / "plain.pdf")
+    assert _squash("carries no calibration of how unlike the training parts") in _text(r.path)
+    assert _numbers(r.path)["ood"]["calibrated"] is False
+    rich = make_rich_bundle(random_bundle_dir, tmp_path / "rich", 5, flag_above=1e-9)
+    s2 = InspectionSession.open(rich, backend="onnx")
+    s2.analyze(load_image(img.path).pixels_HWC)
+    r2 = export_findings(s2, _request(img, about=About(lang="en")), tmp_path / "ood.pdf")
+    assert _squash("Unlike the training parts") in _text(r2.path)
+    nums = _numbers(r2.path)["ood"]
+    assert nums["unusual"] is True and nums["value"] > nums["flag_above"] == 1e-9
+
+
+def test_a_model_without_a_patch_head_reports_its_measured_evidence_maps(part, tmp_path):
+    from app.core.edits import LatentEdit
+    from app.core.images import load_image
+    from app.core.session import InspectionSession
+    from app.report.export import export_findings
+    from app.report.findings import About
+    from tests.rich_bundles import make_headless_bundle
+
+    b = make_headless_bundle(tmp_path / "headless")
+    s = InspectionSession.open(b, backend="onnx")
+    img = load_image(part / "part.png")
+    s.analyze(img.pixels_HWC)
+    mask = np.zeros((60, 90), bool)
+    mask[10:40, 20:60] = True
+    edits = (LatentEdit(s.latents_in_mask(mask, top=1)[0].id, "off", 0.0),)
+    r = export_findings(s, _request(img, region_HW=mask, edits=edits, about=About(lang="en")), tmp_path / "ev.pdf")
+    f = r.findings
+    assert f.map_kind == "evidence"
+    assert np.allclose(f.map_before, s.evidence_map(None, ()), atol=1e-6)
+    assert np.allclose(f.map_after, s.evidence_map(mask, edits), atol=1e-6)
+    text = _text(r.path)
+    assert _squash("Evidence map before edits (measured") in text and _squash("evidence map (measured)") in text
+    assert _numbers(r.path)["maps"] == "evidence"
+
+
+def test_a_ranking_of_every_latent_fits_the_page(session, tmp_path):
+    """64 ranked latents (more than a page of bars): the chart shows the largest 40, the table all, no layout error."""
+    from app.report.export import export_findings
+    from app.report.figures import MAX_CHART_ROWS
+    from app.report.findings import About, CausalResults
+
+    s, img = session
+    n = 64
+    rank = {"latents": [{"id": i, "label": f"lat {i}", "activation": 1.0, "delta_score": -0.01 * (n - i),
+                         "percentile_vs_control": 50.0, "beats_p95": False} for i in range(n)],
+            "controls": {"random_latents": [0.001, -0.002], "random_directions": [0.003, -0.001]}, "seed": 0, "top": n}
+    r = export_findings(s, _request(img, causal=CausalResults(rank), about=About(lang="en")), tmp_path / "all.pdf")
+    text = _text(r.path)
+    assert n > MAX_CHART_ROWS and _squash(f"The chart shows the {MAX_CHART_ROWS} largest effects of {n}") in text
+    assert "lat63" in text  # the table lists the last one too

@@ -74,14 +74,16 @@ def test_latent_map_comes_from_the_held_codes_without_a_model_run(qtbot, window)
     spy = _Counting(w.session.backend.active)
     w.session.backend.active = spy
     latent = w.session.width - 3
-    w.heat.show_latent(latent)
+    w.layers.show_latent(latent)
     qtbot.waitUntil(lambda: w.heatmap.latent_grid is not None and not w.client.busy, timeout=WAIT_MS)
     assert spy.prefix_calls == 0 and spy.suffix_calls == 0  # no forward pass for a map
     codes = w.session.analysis.codes_PS[:, latent]
     assert np.array_equal(w.heatmap.latent_grid.ravel(), codes)
-    assert w.canvas.heat_item.isVisible() and "latent" in w.canvas._cbar_title  # the latent's overlay is drawn
+    # the latent map is its own layer, drawn with its own colour bar, above the defect map
+    assert w.canvas.latent_item.isVisible() and w.canvas.latent_colorbar.isVisible()
+    assert w.canvas.latent_view is not None and w.canvas.latent_view.title == "latent activation / reference"
     ref = float(w.session.bundle.dictionary.reference()[latent])
-    drawn = w.canvas.heat_item.image
+    drawn = w.canvas.latent_item.image
     assert drawn.shape == w.image.pixels_HWC.shape[:2] and float(drawn.max()) == pytest.approx(float(codes.max()) / ref, rel=1e-3)
 
 
@@ -93,13 +95,13 @@ def test_each_image_keeps_its_document(qtbot, window, samples) -> None:
     a, _b = _two_cards(qtbot, w)
     a.on_box.click()
     w.notes.setPlainText("scratch near the rim")
-    w.heat.set_mode("difference")
+    w.layers.set_mode("difference")
     mask1, edits1 = w.mask.data.copy(), w.controls.edits()
     assert edits1
     w.documents.open_image(samples / "ok_1.png")
     qtbot.waitUntil(lambda: len(shown) == 1 and not w.client.busy, timeout=WAIT_MS)
     assert w.mask.is_empty() and w.controls.edits() == () and w.notes.toPlainText() == ""
-    assert w.heat.mode_key() == "after"  # a new image starts with the default overlay
+    assert w.layers.mode_key() == "after"  # a new image starts with the default overlay
     w.mask.rectangle(0, 0, 10, 10)
     w.region.on_committed()
     w.notes.setPlainText("looks fine")
@@ -107,7 +109,7 @@ def test_each_image_keeps_its_document(qtbot, window, samples) -> None:
     w.documents.open_image(first)
     qtbot.waitUntil(lambda: len(shown) == 2 and not w.client.busy, timeout=WAIT_MS)
     assert np.array_equal(w.mask.data, mask1) and w.controls.edits() == edits1
-    assert w.notes.toPlainText() == "scratch near the rim" and w.heat.mode_key() == "difference"
+    assert w.notes.toPlainText() == "scratch near the rim" and w.layers.mode_key() == "difference"
     assert not w.latent_panel.cards[a.latent].on_box.isChecked()
     qtbot.waitUntil(lambda: w.results.shown is not None and w.results.shown.request.edits == edits1, timeout=WAIT_MS)
     w.documents.open_image(samples / "ok_1.png")

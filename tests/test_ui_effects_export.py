@@ -39,30 +39,31 @@ def test_rank_chart_bands_and_click_selects(qtbot, window) -> None:
     n = len(res.latents)
     assert n >= 2
     # the chart: one bar per latent, sorted by |Δscore|
-    opts = w.effects.bars.opts
+    opts = w.effects.rank_view.bars.opts
     assert list(opts["height"]) == pytest.approx([r.delta_score for r in res.latents])
     assert [abs(r.delta_score) for r in res.latents] == sorted((abs(r.delta_score) for r in res.latents), reverse=True)
     # activation as the second series
-    xs, ys = w.effects.act_points.getData()
+    xs, ys = w.effects.rank_view.act_points.getData()
     assert list(ys) == pytest.approx([r.activation for r in res.latents])
     # both control bands: p05–p95 shaded, p50 line
     bands = res.control_bands()
     for kind in ("random_latents", "random_directions"):
-        region, line = w.effects.band_items[kind]
+        region, line = w.effects.rank_view.band_items[kind]
         lo, hi = region.getRegion()
         assert (lo, hi) == pytest.approx((bands[kind].p05, bands[kind].p95))
         assert line.value() == pytest.approx(bands[kind].p50)
     assert w.effects.table.rowCount() == n
     # unspecific edits flagged (count matches)
-    fx, _fy = w.effects.flag_points.getData()
+    fx, _fy = w.effects.rank_view.flag_points.getData()
     assert len(fx) == sum(r.specificity.unspecific for r in res.latents)
 
     # click a bar with the mouse: that latent is chosen and shown in the latent panel
     i = n - 1
     target = res.latents[i].id
-    w.effects_dock.raise_()
-    pos = w.effects.chart.mapFromScene(w.effects.bar_scene_pos(i))
-    qtbot.mouseClick(w.effects.chart.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(pos.x()), int(pos.y())))
+    w.tabs.setCurrentIndex(1)  # the Effects tab
+    qtbot.wait(50)
+    pos = w.effects.rank_view.chart.mapFromScene(w.effects.rank_view.bar_scene_pos(i))
+    qtbot.mouseClick(w.effects.rank_view.chart.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(pos.x()), int(pos.y())))
     qtbot.waitUntil(lambda: w.latent_panel.selected == target, timeout=5000)
     assert target in w.latent_panel.cards
     assert w.latent_panel.cards[target].property("selected") is True
@@ -174,10 +175,10 @@ def test_export_findings_pdf_with_rank_and_dose(qtbot, window, tmp_path) -> None
 
     # an existing file: asked first; "no" keeps it, "yes" overwrites
     asked: list[Path] = []
-    w.exporter.confirm_overwrite = lambda p: asked.append(p) or False
+    w.exporter.ask_overwrite = lambda p: asked.append(p) or "cancel"
     mtime = out.stat().st_mtime_ns
     assert w.exporter.export(opts) is None and asked == [out] and out.stat().st_mtime_ns == mtime
-    w.exporter.confirm_overwrite = lambda p: asked.append(p) or True
+    w.exporter.ask_overwrite = lambda p: asked.append(p) or "replace"
     r2 = _export(qtbot, w, opts)
     assert r2.ok and len(asked) == 2 and out.stat().st_mtime_ns != mtime
 

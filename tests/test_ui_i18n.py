@@ -79,7 +79,7 @@ def _visible_texts(w) -> list[tuple[str, str]]:  # noqa: ANN001
             out.append((kind, wid.windowTitle()))
         elif isinstance(wid, (QLineEdit, QPlainTextEdit)):
             out.append((kind + ".placeholder", wid.placeholderText()))
-        elif isinstance(wid, QComboBox) and wid is not w.bundle_combo and wid is not w.heat.cmap:
+        elif isinstance(wid, QComboBox) and wid is not w.bundle_combo and wid is not w.layers.cmap:
             out += [(kind + ".item", wid.itemText(i)) for i in range(wid.count())]
         elif isinstance(wid, QTableWidget):
             out += [(kind + ".header", wid.horizontalHeaderItem(i).text()) for i in range(wid.columnCount())]
@@ -157,11 +157,36 @@ def _check_japanese(qtbot, w, random_bundle_dir, tmp_path) -> None:  # noqa: ANN
     # spot checks: menus, docks, verdict, status, buttons
     titles = [a.text() for a in w.menuBar().actions()]
     assert titles[0] == "ファイル(&F)" and "設定(&S)" in titles
-    assert w.effects_dock.windowTitle() == "効果" and w.latent_dock.windowTitle() == "潜在特徴"
+    assert w.tabs.tabText(1) == "効果" and w.latent_dock.windowTitle() == "潜在特徴"
     assert w.effects.rank_btn.text() == "領域内の潜在特徴を効果順に並べる"
     assert w.verdict.before_verdict.text() in ("良品", "不良")
     assert "IPAexGothic" in QFontDatabase.families()
+    # at a line PC's 1366×768 no Japanese string of the side panels or the Effects tab is clipped
+    from test_ui_linepc import clipped
+
+    w.resize(1350, 728)
+    for tab in (0, 1):
+        w.tabs.setCurrentIndex(tab)
+        qtbot.wait(100)
+        for part in (w.verdict_dock, w.latent_dock, w.tabs.currentWidget(), w.statusBar()):
+            assert not clipped(part), clipped(part)
+    w.layers_dock.raise_()
+    qtbot.wait(50)
+    assert not clipped(w.layers_dock), clipped(w.layers_dock)
     w.grab().save(str(tmp_path / "ja.png"))
+
+
+def test_qt_base_translations_are_loaded_for_japanese(japanese) -> None:
+    """Qt's own dialogs (message boxes, file dialogs) speak Japanese too: qtbase_ja.qm from PySide6's
+    translations folder (QLibraryInfo), not only the app's catalogue."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Discard
+                           | QDialogButtonBox.StandardButton.Cancel)
+    assert sorted(b.text() for b in box.buttons()) == sorted(["保存", "変更を破棄", "キャンセル"])
+    assert QCoreApplication.translate("QFileDialog", "Look in:") != "Look in:"
+    box.deleteLater()
 
 
 def test_error_codes_translated(japanese) -> None:

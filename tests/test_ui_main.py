@@ -75,6 +75,7 @@ def _make_window(qtbot, store: Path, samples: Path):  # noqa: ANN001, ANN202
     from app.ui.main_window import MainWindow
 
     w = MainWindow(backend="onnx", store_dir=store, samples_dir=samples)
+    w.unsaved.ask = lambda names: "discard"  # closing at a test's end never waits on the unsaved-work question
     w.resize(1200, 800)
     w.show()
     return w

@@ -17,6 +17,7 @@ from app.cli.common import (
     write_all_or_nothing,
 )
 from app.core.jsonsafe import dumps
+from app.core.ood import session_reading
 
 RESULT_FILES = ("analysis.json", "defect_map_before.png", "defect_map_after.png", "defect_map_diff.png")
 
@@ -69,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         ],
         "timings_ms": {"analyze": t_an, "intervene": t_iv},
         "notices": list(session.backend.notices),
+        "ood": session_reading(session).to_json(),  # "unlike the training parts" (app.core.ood)
     }
     text = dumps(result)  # a NaN verdict is an error naming its field, before anything is written
     if args.out:
@@ -84,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
         b, e = analysis.baseline.score, edited.score
         print(f"{Path(img.path).name}: score {b:.4f} ({verdict(b)})" + (f" -> {e:.4f} ({verdict(e)}) after edits" if edits or args.recon_only else ""))
         print(f"backend {result['backend']} · {result['device']} · {result['provider']}")
+        if result["ood"]["unusual"]:
+            print(f"  notice: unlike the training parts (SAE reconstruction error {result['ood']['value']:.3g} > "
+                  f"{result['ood']['flag_above']:.3g}); the verdict may mean nothing for this image")
         if result["latents_in_mask"]:
             print("  latent  excess (in-mask activation beyond the rest of the image)  label")
         else:

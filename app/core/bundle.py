@@ -28,6 +28,7 @@ from app.core.dictionary import FeatureDictionary
 from app.core.errors import InspectorError
 from app.core.jsonsafe import loads as strict_json
 from app.core.onnx_scan import external_data_tensors
+from app.core.ood import calibration_of
 from app.core.preprocess import Preprocessing
 from app.core.sae import SAEConfig, SAEWeights
 from app.core.vit_config import MAX_CLASSES, MAX_DIM, ViTConfig
@@ -115,6 +116,7 @@ class Manifest:
             if role not in m.files:
                 raise InspectorError("bad_manifest", f"bundle.json names no '{role}' file")
         _check_memory(m)
+        calibration_of(raw)  # the optional "ood" block (app.core.ood), refused whole when malformed
         return m
 
 

@@ -1,5 +1,6 @@
 """The per-image document: what the user has done to one part image (region, latent edits,
-overlay choice, notes), kept while they visit other images and given back on return.
+overlay choice, notes), kept while they visit other images and given back on return, and
+whether any of it is unsaved (Quit asks before such work is lost).
 
 The live mask (with its undo history) is a ``MaskModel`` bound to the canvas; a document keeps
 a snapshot of it while its image is not shown. Nothing here imports Qt.
@@ -25,9 +26,16 @@ class ImageDocument:
     mask_HW: np.ndarray | None = None  # bool snapshot while not shown; None: nothing painted
     mask_version: int = 0  # rises with every change of the region (results name the version they saw)
     controls: LatentControls = field(default_factory=LatentControls)
-    overlay: str = "after"  # heatmap mode shown on this image
-    overlay_latent: int = 0  # latent whose map the "latent" overlay shows
+    overlay: str = "after"  # the defect map layer's view on this image
+    overlay_visible: bool = True  # whether that layer is shown
+    overlay_latent: int = 0  # latent whose map the latent map layer shows
+    latent_visible: bool = False  # whether the latent map layer is shown
     notes: str = ""
+    unsaved: bool = False  # region, edits or notes changed since the last save (or load) of its session
+
+    def has_work(self) -> bool:
+        """Anything the user did here that a session would keep."""
+        return self.mask_HW is not None or bool(self.controls.edits()) or bool(self.notes.strip())
 
     def keep_mask(self, mask_HW: np.ndarray | None) -> None:
         self.mask_HW = None if mask_HW is None or not np.any(mask_HW) else np.asarray(mask_HW, bool).copy()
@@ -66,6 +74,13 @@ class DocumentStore:
         while len(self._docs) > self.cap:
             self._docs.popitem(last=False)
         return doc
+
+    def documents(self) -> list[ImageDocument]:
+        """Every document, least recently used first."""
+        return list(self._docs.values())
+
+    def unsaved(self) -> list[ImageDocument]:
+        return [d for d in self._docs.values() if d.unsaved]
 
     def forget_edits(self) -> None:
         """Latent ids mean something else under another bundle: drop every document's edits."""

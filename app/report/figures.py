@@ -115,7 +115,7 @@ def map_panel_png(
     diverging: bool = False,
     region_HW: np.ndarray | None = None,
     truth_HW: np.ndarray | None = None,
-    alpha: float = 0.55,
+    alpha: float = 0.8,
     cbar_label: str = "",
 ) -> tuple[bytes, float, float]:
     """One panel: the part (with outlines) and, when ``map_hw`` is given, a heatmap on a fixed scale + colorbar.
@@ -135,8 +135,10 @@ def map_panel_png(
             ax.imshow(gray, cmap="gray", vmin=0, vmax=255, interpolation="antialiased")
             heat = upsample_to_image(np.clip(map_hw, -1.0, 1.0), hw)
             vmin, vmax = (-1.0, 1.0) if diverging else (0.0, 1.0)
-            im = ax.imshow(heat, cmap="RdBu_r" if diverging else "inferno", vmin=vmin, vmax=vmax, alpha=alpha,
-                           interpolation="bilinear")
+            # opacity ramps with the value, as on screen: a cold map leaves the part visible
+            t = np.abs(heat) if diverging else np.clip(heat, 0.0, 1.0)
+            im = ax.imshow(heat, cmap="RdBu_r" if diverging else "inferno", vmin=vmin, vmax=vmax,
+                           alpha=alpha * np.clip(t / 0.5, 0.0, 1.0), interpolation="bilinear")
             cax = fig.add_axes(((0.02 + img_w + 0.1) / fig_w, 0.05 / fig_h, 0.1 / fig_w, img_h / fig_h))
             # the colorbar shows the colours as they appear over a mid-grey part
             sm = plt.cm.ScalarMappable(cmap=im.get_cmap(), norm=im.norm)
@@ -176,9 +178,12 @@ def exemplar_strip_png(crops: list[np.ndarray] | tuple[np.ndarray, ...], cell_px
     return buf.getvalue()
 
 
+MAX_CHART_ROWS = 40  # bars in the PDF's ranking chart: more would not fit one page (the table lists all)
+
+
 def rank_chart_png(rank: RankSection, *, width_in: float, labels: dict[str, str]) -> tuple[bytes, float, float]:
-    """Horizontal bars of Δ score per latent (top first) over the controls' 5–95% bands."""
-    lat = rank.latents
+    """Horizontal bars of Δ score per latent (top first, at most ``MAX_CHART_ROWS``) over the controls' 5–95% bands."""
+    lat = rank.latents[:MAX_CHART_ROWS]
     n = max(len(lat), 1)
     fig_h = 0.45 + 0.17 * n + 0.35
     with plt.rc_context(_rc()):

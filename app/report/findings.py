@@ -104,8 +104,10 @@ class Findings:
     image_HWC: np.ndarray | None = None  # RGB uint8
     region_HW: np.ndarray | None = None  # bool, the painted region
     truth_HW: np.ndarray | None = None  # bool, ground truth if known
-    map_before: np.ndarray | None = None  # [gh, gw] 0..1
-    map_after: np.ndarray | None = None  # [gh, gw] 0..1
+    map_before: np.ndarray | None = None  # [gh, gw] 0..1 (a defect map) or -1..1 (an evidence map)
+    map_after: np.ndarray | None = None  # [gh, gw]
+    map_kind: str = "defect"  # "defect": the patch head's map; "evidence": measured (a model without a patch head)
+    ood: dict[str, Any] | None = None  # app.core.ood.OodReading.to_json(): how unlike the training parts the image is
     exemplars: dict[int, tuple[np.ndarray, ...]] = field(default_factory=dict)  # latent -> RGB crops
     has_dictionary: bool = False
     # causal analyses
@@ -236,6 +238,16 @@ def build_findings(session: Any, req: ReportRequest, *, now: datetime | None = N
     )
     m_P = session.patch_weights(region)
 
+    map_kind, map_before, map_after = "defect", before.patch_map, after.patch_map
+    if before.patch_map is None and getattr(session, "has_evidence_map", False):
+        step(0.12, "measuring the evidence maps")  # a model without a patch head: its map is measured
+        map_kind = "evidence"
+        map_before = session.evidence_map(None, ())
+        map_after = session.evidence_map(region, edits) if edits else map_before
+    from app.core.ood import session_reading
+
+    ood = session_reading(session).to_json()
+
     step(0.2, "collecting exemplars")
     exemplars: dict[int, tuple[np.ndarray, ...]] = {}
     if d is not None:
@@ -282,8 +294,8 @@ def build_findings(session: Any, req: ReportRequest, *, now: datetime | None = N
         mask_pixels=int(np.count_nonzero(region)) if region is not None else 0,
         mask_patches=int(np.count_nonzero(m_P > 0)) if region is not None else 0,
         num_patches=int(m_P.shape[0]), image_HWC=image, region_HW=region, truth_HW=truth,
-        map_before=None if before.patch_map is None else np.asarray(before.patch_map, np.float64),
-        map_after=None if after.patch_map is None else np.asarray(after.patch_map, np.float64),
+        map_before=None if map_before is None else np.asarray(map_before, np.float64),
+        map_after=None if map_after is None else np.asarray(map_after, np.float64), map_kind=map_kind, ood=ood,
         exemplars=exemplars, has_dictionary=d is not None, rank=rank, dose=dose, injection=injection,
         comparison=comparison,
     )

@@ -40,7 +40,7 @@ from app.core.dictionary import format_shares
 from app.core.errors import InspectorError
 from app.report import figures
 from app.report.findings import Findings
-from app.report.sections import SpecificityRow
+from app.report.sections import SpecificityRow, change_direction
 from app.report.texts import t
 
 FONT = "IPAexGothic"
@@ -284,7 +284,7 @@ class _Builder:
             lines.append(_esc(self.tr("recon_only")))
         if not f.edits and not f.recon_only:
             lines.append(_esc(self.tr("no_edits")))
-        return out + [_p("<br/>".join(lines), s["small"])]
+        return out + [_p("<br/>".join(lines), s["small"]), Spacer(1, 1.5 * mm), *self.ood()]
 
     def model(self) -> list:
         m, b = self.f.model, self.f.backend
@@ -309,15 +309,16 @@ class _Builder:
     def figures(self, progress: Progress | None) -> list:
         f, s = self.f, self.s
         if f.image_HWC is None or f.map_before is None or f.map_after is None:
-            return []
+            return [] if f.image_HWC is None else [*self.h1("sec_figures"), _p(_esc(self.tr("no_maps")), s["small"])]
+        ev = "_ev" if f.map_kind == "evidence" else ""
         gap = 5 * mm
         col_w_in = (CONTENT_W - gap) / 2 / inch
         max_h_in = 1.95
         panels = [
             (None, False, self.tr("fig_part", truth=self.tr("fig_part_truth") if f.truth_HW is not None else "")),
-            (f.map_before, False, self.tr("fig_before")),
-            (f.map_after, False, self.tr("fig_after")),
-            (f.map_after - f.map_before, True, self.tr("fig_diff")),
+            (f.map_before, bool(ev), self.tr("fig_before" + ev)),
+            (f.map_after, bool(ev), self.tr("fig_after" + ev)),
+            (f.map_after - f.map_before, True, self.tr("fig_diff" + ev)),
         ]
         cells = []
         for i, (m, div, cap) in enumerate(panels):
@@ -330,7 +331,7 @@ class _Builder:
         grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
         head = _p(_esc(self.tr("sec_figures")), s["h1"])
-        note = _p(_esc(self.tr("fig_note")), s["caption"])
+        note = _p(_esc(self.tr("fig_note" + ev)), s["caption"])
         return [KeepTogether([head, note, Spacer(1, 1.5 * mm), grid])]
 
     def _op_text(self, op: str, value: float) -> tuple[str, str]:
@@ -409,6 +410,8 @@ class _Builder:
         tbl.setStyle(_grid_style(header=True))
         note = self.tr("rank_note", n_lat=len(r.random_latents), n_dir=len(r.random_directions),
                        seed="—" if r.seed is None else r.seed)
+        if len(r.latents) > figures.MAX_CHART_ROWS:
+            note += " " + self.tr("rank_chart_top", shown=figures.MAX_CHART_ROWS, n=len(r.latents))
         return [*self.h1("sec_rank"), _p(_esc(note), s["small"]), Spacer(1, 2 * mm), self.image(png, w, h),
                 Spacer(1, 2 * mm), tbl]
 
@@ -451,10 +454,28 @@ class _Builder:
         band = "—" if x.control_band is None else f"{_signed(x.control_band[0])} … {_signed(x.control_band[1])}"
         result = self.tr("inject_result", before=_num(x.baseline_score), after=_num(x.score), delta=_signed(x.delta_score),
                          pct="—" if x.percentile_vs_control is None else f"{x.percentile_vs_control:.1f}", band=band,
-                         creates=self.tr("inject_creates" if x.creates_defect else "inject_not_creates"))
+                         outcome=self.injection_outcome(x))
         title = self.tr("sec_inject", latent=x.latent) + (f" · {x.label}" if x.label else "")
         return [CondPageBreak(30 * mm), _p(_esc(title), s["h1"]), _p(_esc(self.tr("inject_note", r=x.r, n=x.controls)), s["small"]),
                 Spacer(1, 1.5 * mm), _p(_esc(result), s["base"])]
+
+    def injection_outcome(self, x) -> str:  # noqa: ANN001 - InjectionSection
+        """What the injection did to the verdict at the report's threshold (the GUI words it alike)."""
+        thr = self.f.verdict.threshold
+        d = x.score - x.baseline_score
+        change = self.tr(f"change_{change_direction(d)}", by=_num(abs(d)))
+        return self.tr(f"inject_outcome_{x.outcome(thr)}", thr=f"{thr:.4f}", change=change)
+
+    def ood(self) -> list:
+        """The "unlike the training parts" notice (or that the image is like them, or that no check exists)."""
+        o, s = self.f.ood, self.s
+        if o is None or not o.get("calibrated"):
+            return [_p(_esc(self.tr("ood_none")), s["small"])]
+        value, limit, q, n = o.get("value"), o.get("flag_above"), o.get("quantile"), o.get("calibration_images")
+        if o.get("unusual"):
+            text = self.tr("ood_unusual", ratio=value / limit if limit else float("inf"), q=q, n=n)
+            return [_p(f"<font color='#a3241a'><b>{_esc(text)}</b></font>", s["base"])]
+        return [_p(_esc(self.tr("ood_usual", value=value, limit=limit, q=q, n=n)), s["small"])]
 
     def notes(self) -> list:
         f, s = self.f, self.s

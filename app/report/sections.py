@@ -191,6 +191,28 @@ class DoseSection:
         return out
 
 
+INJECTION_OUTCOMES = ("creates", "removes", "stays_defect", "stays_ok", "undefined")
+
+
+def injection_outcome(baseline: float, score: float, threshold: float) -> str:
+    """What an injection did to the verdict at ``threshold``: "creates" (below → at or above), "removes"
+    (at or above → below), "stays_defect" (already at or above, still so), "stays_ok" (below, still
+    below), "undefined" (a score that is not a number). The GUI and the PDF word the same outcome."""
+    if not (math.isfinite(baseline) and math.isfinite(score) and math.isfinite(threshold)):
+        return "undefined"
+    before, after = baseline >= threshold, score >= threshold
+    if before != after:
+        return "creates" if after else "removes"
+    return "stays_defect" if after else "stays_ok"
+
+
+def change_direction(delta: float, tol: float = 5e-5) -> str:
+    """"raised" | "lowered" | "unchanged": the direction of a score change, as the wording needs it."""
+    if not math.isfinite(delta) or abs(delta) < tol:
+        return "unchanged"
+    return "raised" if delta > 0 else "lowered"
+
+
 @dataclass(frozen=True)
 class InjectionSection:
     """The latent set to r × its reference in the region, against random latents set likewise."""
@@ -221,3 +243,6 @@ class InjectionSection:
             creates_defect=bool(d.get("creates_defect", False)), controls=int(deltas.size), control_band=band,
             seed=_int(d.get("seed")), specificity=SpecificityRow.read(d.get("specificity")),
         )
+
+    def outcome(self, threshold: float) -> str:
+        return injection_outcome(self.baseline_score, self.score, threshold)

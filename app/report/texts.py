@@ -96,6 +96,7 @@ _EN: dict[str, str] = {
     "col_percentile": "Percentile vs controls",
     "col_specificity": "Specificity (out/in)",
     "unspecific": "unspecific",
+    "rank_chart_top": "The chart shows the {shown} largest effects of {n}; the table lists them all.",
     "sec_dose": "Dose–response of latent #{latent}",
     "dose_note": "The latent's activation inside the region was multiplied by each factor (0 = switched off, "
                  "1 = unchanged, negative = reversed); the curves show the defect score and the class probabilities.",
@@ -105,9 +106,27 @@ _EN: dict[str, str] = {
     "inject_note": "The latent was set to {r:g} × its reference activation in the region, also where it was silent; "
                    "{n} random latents set to {r:g} × their own reference are the controls.",
     "inject_result": "Defect score {before} → {after} ({delta}); |Δ| at the {pct} percentile of the controls "
-                     "(5–95%: {band}). {creates}",
-    "inject_creates": "It creates a defect verdict.",
-    "inject_not_creates": "It does not create a defect verdict.",
+                     "(5–95%: {band}). {outcome}",
+    "fig_before_ev": "Evidence map before edits (measured, −1..1)",
+    "fig_after_ev": "Evidence map after edits (measured, −1..1)",
+    "fig_diff_ev": "Evidence difference, after − before (−1..1)",
+    "fig_note_ev": "This model has no patch head, so its map is the evidence map (measured): how much the defect "
+                   "score falls when each patch is replaced by a good part's, on a fixed −1..1 scale. Red pushes "
+                   "towards defect.",
+    "no_maps": "No map: this model has no patch head and its bundle carries no good reference to measure an evidence map.",
+    "ood_unusual": "Unlike the training parts: the model's SAE reconstructs this image {ratio:.1f}× worse than the "
+                   "bundle allows (its p{q:g} on {n} held-out good parts). The verdict may mean nothing for this image.",
+    "ood_usual": "Like the training parts: reconstruction error {value:.3g}, within the p{q:g} of {n} held-out good "
+                 "parts ({limit:.3g}).",
+    "ood_none": "This bundle carries no calibration of how unlike the training parts an image is; no such check was made.",
+    "inject_outcome_creates": "It creates a defect verdict: the score crosses the threshold {thr}.",
+    "inject_outcome_removes": "It removes the defect verdict: the score falls below the threshold {thr}.",
+    "inject_outcome_stays_defect": "The part was already above the threshold {thr}; the injection {change}.",
+    "inject_outcome_stays_ok": "The score stays below the threshold {thr}; the injection {change}.",
+    "inject_outcome_undefined": "No verdict: the score is not a number.",
+    "change_raised": "raised it by {by}",
+    "change_lowered": "lowered it by {by}",
+    "change_unchanged": "left it unchanged",
     "sec_notes": "Operator's notes",
     "no_notes": "No notes were given.",
     "sec_limits": "What this finding shows, and what it does not",
@@ -204,6 +223,7 @@ _JA: dict[str, str] = {
     "col_percentile": "対照群に対するパーセンタイル",
     "col_specificity": "特異性（外/内）",
     "unspecific": "非特異的",
+    "rank_chart_top": "図は {n} 件のうち効果の大きい {shown} 件を示し、表はすべてを示します。",
     "sec_dose": "潜在変数 #{latent} の用量反応",
     "dose_note": "領域内の潜在変数の活性に各倍率を掛けました（0 = オフ、1 = 変更なし、負 = 反転）。曲線は欠陥スコアと"
                  "クラス確率を示します。",
@@ -212,9 +232,25 @@ _JA: dict[str, str] = {
     "inject_note": "領域内でこの潜在変数を基準活性の {r:g} 倍に設定しました（発火していなかった箇所も含む）。"
                    "対照は、それぞれの基準活性の {r:g} 倍に設定したランダムな潜在変数 {n} 個です。",
     "inject_result": "欠陥スコア {before} → {after}（{delta}）。|Δ| は対照の {pct} パーセンタイル"
-                     "（5–95%：{band}）。{creates}",
-    "inject_creates": "不良判定を生じます。",
-    "inject_not_creates": "不良判定は生じません。",
+                     "（5–95%：{band}）。{outcome}",
+    "fig_before_ev": "編集前の根拠マップ（実測、−1..1）",
+    "fig_after_ev": "編集後の根拠マップ（実測、−1..1）",
+    "fig_diff_ev": "根拠マップの差分 編集後 − 編集前（−1..1）",
+    "fig_note_ev": "このモデルにはパッチヘッドがないため、マップは実測の根拠マップです。各パッチを良品のものに置き換えた"
+                   "ときに欠陥スコアがどれだけ下がるかを固定の −1..1 尺度で示します。赤は不良側に押す箇所です。",
+    "no_maps": "マップなし：このモデルにはパッチヘッドがなく、バンドルには根拠マップを測る良品参照がありません。",
+    "ood_unusual": "学習した部品と異なります：このモデルの SAE はこの画像を、バンドルの許容値（保留した良品 {n} 枚の "
+                   "p{q:g}）の {ratio:.1f} 倍悪く再構成します。この画像に対する判定は意味を持たない可能性があります。",
+    "ood_usual": "学習した部品と同様です：再構成誤差 {value:.3g}（保留した良品 {n} 枚の p{q:g} = {limit:.3g} 以内）。",
+    "ood_none": "このバンドルには、画像が学習した部品とどれだけ異なるかの較正がないため、この確認は行っていません。",
+    "inject_outcome_creates": "不良判定を生じます：スコアがしきい値 {thr} を超えます。",
+    "inject_outcome_removes": "不良判定を取り消します：スコアがしきい値 {thr} を下回ります。",
+    "inject_outcome_stays_defect": "この部品はもともとしきい値 {thr} を超えていました。注入はスコアを{change}。",
+    "inject_outcome_stays_ok": "スコアはしきい値 {thr} を下回ったままです。注入はスコアを{change}。",
+    "inject_outcome_undefined": "判定なし：スコアが数値ではありません。",
+    "change_raised": "{by} 上げました",
+    "change_lowered": "{by} 下げました",
+    "change_unchanged": "変えませんでした",
     "sec_notes": "検査担当者のメモ",
     "no_notes": "メモはありません。",
     "sec_limits": "この所見が示すこと、示さないこと",

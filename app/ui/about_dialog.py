@@ -145,6 +145,18 @@ class AboutDialog(QDialog):
         self.copy_btn.setEnabled(True)
         self.logs_btn.setEnabled(bool(d.log_folder))
 
+    def add_row(self, key: str, name: str, value: str) -> None:
+        """A row the app adds itself (not from the diagnostics), e.g. the bundle's OOD calibration."""
+        i = self.table.rowCount()
+        self.table.setRowCount(i + 1)
+        a = QTableWidgetItem(name)
+        a.setData(Qt.ItemDataRole.UserRole, key)
+        b = QTableWidgetItem(value)
+        b.setToolTip(value)
+        self.table.setItem(i, 0, a)
+        self.table.setItem(i, 1, b)
+        self.table.resizeRowsToContents()
+
     def value(self, key: str) -> str | None:
         """The shown value of a row, by its English key (tests)."""
         for i in range(self.table.rowCount()):

@@ -110,6 +110,7 @@ class Autosave(QObject):
         o = next((o for o in self.orphans if o.path == Path(path)), None)
         if o is None:
             return
+        self.win.documents.current.unsaved = True  # recovered work is in no file of the user's yet
         self.orphans.remove(o)
         if self.save_now():  # into this instance's own autosave first, then the orphan may go
             self._drop(o)

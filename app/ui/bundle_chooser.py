@@ -1,5 +1,7 @@
-"""Bundle choice: the bundle box, opening a bundle on its own thread, and installing the
-``InspectionSession`` it gives. Owns the session and the user's labels for its bundle."""
+"""Bundle choice: the bundle box (every bundle under ``model_store/`` with its name, version and
+one-line description), opening a bundle on its own thread, and installing the
+``InspectionSession`` it gives. Owns the session and the user's labels for its bundle. The
+default bundle is ``app.core.paths.default_bundle_dir()``, the one answer for the app and the CLI."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from app.core.errors import InspectorError
-from app.core.file_listing import list_bundles
+from app.core.file_listing import bundle_entries
+from app.core.paths import default_bundle_dir, resource_path
 from app.core.user_labels import UserLabels
 from app.ui.error_text import error_message
 from app.ui.worker import BundleLoader
@@ -38,8 +41,9 @@ class BundleChooser(QObject):
         combo = self.win.bundle_combo
         combo.blockSignals(True)
         combo.clear()
-        for p in list_bundles(self.win.store_dir):
-            combo.addItem(p.name, str(p))
+        for e in bundle_entries(self.win.store_dir, first=self.default_bundle().name):
+            combo.addItem(e.text() if e.readable else self.tr("{0} (unreadable manifest)").format(e.name), str(e.path))
+            combo.setItemData(combo.count() - 1, f"{e.text()}\n{e.path}", Qt.ItemDataRole.ToolTipRole)
         if self.session is not None:
             root = str(self.session.bundle.root)
             if combo.findData(root) < 0:
@@ -63,8 +67,15 @@ class BundleChooser(QObject):
         if d:
             self.open_bundle(Path(d))
 
+    def default_bundle(self) -> Path:
+        """The bundle opened when none is named: the app's default, in the store shown."""
+        d = default_bundle_dir()
+        if self.win.store_dir.resolve() == resource_path("model_store").resolve():
+            return d
+        return self.win.store_dir / d.name
+
     def open_initial(self, bundle: str | Path | None) -> None:
-        target = Path(bundle) if bundle else self.win.store_dir / "default"
+        target = Path(bundle) if bundle else self.default_bundle()
         if (target / "bundle.json").is_file() or bundle:
             self.open_bundle(target)
         else:
@@ -125,6 +136,7 @@ class BundleChooser(QObject):
 
     def _install(self, session) -> None:  # noqa: ANN001
         win = self.win
+        previous = self.session.bundle.root if self.session is not None else None
         self.session = session
         win.client.set_session(session)
         b = session.bundle
@@ -139,7 +151,8 @@ class BundleChooser(QObject):
         auto = d.labels if d is not None else tuple(f"latent {i}" for i in range(session.width))
         win.latent_panel.bind(d, self.user_labels, ref, auto)
         win.results.bind_bundle(session)
-        win.heat.set_width(session.width)
+        win.layers.set_width(session.width)
+        win.layers.set_evidence(session.has_evidence_map, not self._has_patch_head(session))
         win.effects.bind(session.width, win.results.threshold.value)
         win.effects_ctl.clear()
         self.update_backend_label()
@@ -148,7 +161,11 @@ class BundleChooser(QObject):
             self.on_notice(n)
         self.refresh()
         win.bundleInstalled.emit(b.name)
-        win.documents.on_bundle_installed()
+        win.documents.on_bundle_installed(previous)
+
+    @staticmethod
+    def _has_patch_head(session) -> bool:  # noqa: ANN001
+        return bool(getattr(session.bundle.manifest.vit, "patch_head", True))
 
     def update_backend_label(self) -> None:
         if self.session is not None:  # the backend may have changed under the worker (a fallback)
@@ -177,7 +194,7 @@ class BundleChooser(QObject):
             return
         from app.ui.dictionary_browser import DictionaryBrowser
 
-        dlg = DictionaryBrowser(self.session.bundle.dictionary, self.user_labels, self.win)
+        dlg = DictionaryBrowser(self.session.bundle.dictionary, self.user_labels, self.win, sae_cfg=self.session.bundle.manifest.sae)
         dlg.addToPanel.connect(self.win.latent_panel.pin)
         dlg.labelsChanged.connect(self.win.latent_panel.rebuild)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

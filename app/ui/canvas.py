@@ -14,26 +14,47 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF,
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsRectItem
 
-from app.core.heatmap_view import HeatmapView
+from app.core.heatmap_view import HeatmapView, level_outline, overlay_lut
 from app.core.mask_model import MaskModel, Rect, outline_in
 
-# heatmap titles (English, from app.core.heatmap_view.heatmap_view) -> translatable
+# heatmap titles and scale names (English, from app.core.heatmap_view) -> translatable
 HEAT_TITLES = {
     "defect map, before": QT_TRANSLATE_NOOP("Canvas", "defect map, before"),
     "defect map, after": QT_TRANSLATE_NOOP("Canvas", "defect map, after"),
     "after − before": QT_TRANSLATE_NOOP("Canvas", "after − before"),
+    "after − before (evidence)": QT_TRANSLATE_NOOP("Canvas", "after − before (evidence)"),
+    "evidence map (measured)": QT_TRANSLATE_NOOP("Canvas", "evidence map (measured)"),
+    "evidence map (measured), before": QT_TRANSLATE_NOOP("Canvas", "evidence map (measured), before"),
+    "evidence map (measured), after": QT_TRANSLATE_NOOP("Canvas", "evidence map (measured), after"),
     "latent activation / reference": QT_TRANSLATE_NOOP("Canvas", "latent activation / reference"),
+}
+SCALE_NAMES = {
+    "fixed": QT_TRANSLATE_NOOP("Canvas", "fixed"),
+    "stretch": QT_TRANSLATE_NOOP("Canvas", "per-image stretch"),
+    "custom": QT_TRANSLATE_NOOP("Canvas", "custom"),
 }
 
 
-def heat_title(title: str, stretched: bool) -> str:
-    t = QCoreApplication.translate("Canvas", HEAT_TITLES[title]) if title in HEAT_TITLES else title
-    return t + (QCoreApplication.translate("Canvas", "  [per-image stretch]") if stretched else "")
+def heat_title(hv: HeatmapView) -> str:
+    """The colour bar's label: what the map is, and the scale in use ("defect map, after  [fixed 0–1]")."""
+    t = QCoreApplication.translate("Canvas", HEAT_TITLES[hv.title]) if hv.title in HEAT_TITLES else hv.title
+    lo, hi = hv.levels
+    scale = QCoreApplication.translate("Canvas", SCALE_NAMES[hv.scale])
+    return f"{t}  [{scale} {lo:.3g}–{hi:.3g}]"
+
+
+def lut_for(name: str, diverging: bool) -> np.ndarray:
+    """[256, 4] uint8: the colour map with its opacity ramp (app.core.heatmap_view.overlay_lut)."""
+    colors = pg.colormap.get(name).getLookupTable(0.0, 1.0, 256, alpha=False)
+    return overlay_lut(colors, diverging)
+
 
 TOOLS = ("paint", "erase", "fill", "rect", "polygon", "pan")
 OVERLAY_TILE = 256
 MASK_RGB = (255, 64, 160)  # magenta: distinct from every heatmap colormap
 GT_RGB = (255, 255, 255)
+CONTOUR_RGB = (80, 255, 120)  # the threshold contour: green, apart from the region's magenta
+DIVERGING = "CET-D1"
 
 
 class _TiledOverlay:
@@ -43,8 +64,8 @@ class _TiledOverlay:
         self.view, self.z = view, z
         self.items: dict[tuple[int, int], pg.ImageItem] = {}
         self.model: MaskModel | None = None
-        self.filled = True
-        self.opacity = 0.45
+        self.filled = False  # the region is drawn as an outline: what was painted over stays visible
+        self.opacity = 0.9
         self.visible = True
 
     def clear(self) -> None:
@@ -72,7 +93,7 @@ class _TiledOverlay:
         h, w = m.shape
         y0, y1, x0, x1 = rect if rect is not None else (0, h, 0, w)
         thick = max(1, round(max(h, w) / 400))
-        alpha = int(255 * (1.0 if not self.filled else self.opacity))
+        alpha = int(255 * (self.opacity if not self.filled else 0.5 * self.opacity))
         for ty in range(y0 // OVERLAY_TILE, (max(y1, y0 + 1) - 1) // OVERLAY_TILE + 1):
             for tx in range(x0 // OVERLAY_TILE, (max(x1, x0 + 1) - 1) // OVERLAY_TILE + 1):
                 it = self.items.get((ty, tx))
@@ -138,19 +159,29 @@ class Canvas(pg.GraphicsLayoutWidget):
         self.view.addItem(self.image_item)
         self.heat_item = pg.ImageItem(axisOrder="row-major")
         self.heat_item.setZValue(10)
-        self.heat_item.setOpacity(0.5)
         self.view.addItem(self.heat_item)
+        self.contour_item = pg.ImageItem(axisOrder="row-major")  # the threshold contour of the defect map
+        self.contour_item.setZValue(12)
+        self.view.addItem(self.contour_item)
+        self.latent_item = pg.ImageItem(axisOrder="row-major")
+        self.latent_item.setZValue(15)
+        self.view.addItem(self.latent_item)
         self.gt_item = pg.ImageItem(axisOrder="row-major")
         self.gt_item.setZValue(20)
         self.view.addItem(self.gt_item)
         self.mask_overlay = _TiledOverlay(self.view, z=30)
-        self.colorbar = pg.ColorBarItem(
-            values=(0.0, 1.0), colorMap=pg.colormap.get("inferno"), interactive=False, width=14, colorMapMenu=False,
-            label="",
-        )
-        self.colorbar.setImageItem(self.heat_item)
+        # colour bars are not linked to the images: the images carry their own alpha-ramped LUTs
+        self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=pg.colormap.get("inferno"), interactive=False,
+                                        width=14, colorMapMenu=False, label="")
         self.addItem(self.colorbar, row=0, col=1)
         self.colorbar.setVisible(False)
+        self.latent_colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=pg.colormap.get("viridis"), interactive=False,
+                                               width=14, colorMapMenu=False, label="")
+        self.addItem(self.latent_colorbar, row=0, col=2)
+        self.latent_colorbar.setVisible(False)
+        self._bar_state: dict[str, tuple] = {}
+        self.heat_view: HeatmapView | None = None  # what the defect map layer shows now (tests read it)
+        self.latent_view: HeatmapView | None = None
 
         pen = QPen(QColor(255, 255, 255, 220))
         pen.setCosmetic(True)
@@ -228,24 +259,51 @@ class Canvas(pg.GraphicsLayoutWidget):
     def show_ground_truth(self, visible: bool) -> None:
         self.gt_item.setVisible(visible and self.gt_item.image is not None)
 
-    def set_heatmap(self, hv: HeatmapView | None, cmap: str, opacity: float) -> None:
+    def set_part_style(self, visible: bool, opacity: float) -> None:
+        self.image_item.setVisible(visible)
+        self.image_item.setOpacity(float(opacity))
+
+    def set_truth_style(self, visible: bool, opacity: float) -> None:
+        self.gt_item.setOpacity(float(opacity))
+        self.show_ground_truth(visible)
+
+    def _show_map(self, item: pg.ImageItem, bar: pg.ColorBarItem, key: str, hv: HeatmapView | None, cmap: str,
+                  opacity: float) -> None:
         if hv is None:
-            self.heat_item.setVisible(False)
-            self.colorbar.setVisible(False)
+            item.setVisible(False)
+            bar.setVisible(False)
             return
-        name = "CET-D1" if hv.diverging else cmap
-        if name != getattr(self, "_cmap_name", None):
-            self.colorbar.setColorMap(pg.colormap.get(name))
-            self._cmap_name = name
-        self.heat_item.setImage(hv.map_HW, autoLevels=False)
-        self.colorbar.setLevels(values=hv.levels)
-        self.heat_item.setOpacity(float(opacity))
-        self.heat_item.setVisible(True)
-        self.colorbar.setVisible(True)
-        title = heat_title(hv.title, hv.stretched)
-        if title != getattr(self, "_cbar_title", None):
-            self.colorbar.setLabel("right", title)
-            self._cbar_title = title
+        name = DIVERGING if hv.diverging else cmap
+        title = heat_title(hv)
+        state = (name, hv.diverging, title)
+        if self._bar_state.get(key) != state:
+            bar.setColorMap(pg.colormap.get(name))
+            bar.setLabel("right", title)
+            item.setLookupTable(lut_for(name, hv.diverging))
+            self._bar_state[key] = state
+        item.setImage(hv.map_HW, autoLevels=False, levels=hv.levels)
+        bar.setLevels(values=hv.levels)
+        item.setOpacity(float(opacity))
+        item.setVisible(True)
+        bar.setVisible(True)
+
+    def set_heatmap(self, hv: HeatmapView | None, cmap: str, opacity: float, contour_level: float | None = None) -> None:
+        """The defect map layer; zero is transparent (its LUT ramps the opacity with the value)."""
+        self.heat_view = hv
+        self._show_map(self.heat_item, self.colorbar, "heat", hv, cmap, opacity)
+        if hv is None or contour_level is None or hv.diverging:
+            self.contour_item.setVisible(False)
+            return
+        h, w = hv.map_HW.shape
+        edge = level_outline(hv.map_HW, contour_level, max(1, round(max(h, w) / 300)))
+        rgba = np.zeros((h, w, 4), np.uint8)
+        rgba[edge] = (*CONTOUR_RGB, 255)
+        self.contour_item.setImage(rgba, autoLevels=False, levels=(0, 255))
+        self.contour_item.setVisible(True)
+
+    def set_latent_map(self, hv: HeatmapView | None, cmap: str, opacity: float) -> None:
+        self.latent_view = hv
+        self._show_map(self.latent_item, self.latent_colorbar, "latent", hv, cmap, opacity)
 
     def fit(self) -> None:
         if self.image_item.image is not None:

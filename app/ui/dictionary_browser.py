@@ -1,4 +1,9 @@
-"""Every latent of the bundle: sortable table, gallery and histogram, bulk labels, import/export."""
+"""Every latent of the bundle: sortable table, gallery and histogram, bulk labels, import/export.
+
+The search box ranks the latents by relevance (``app.core.latent_search``, rapidfuzz: best match
+first, typos forgiven) and hides the rest. A Matryoshka dictionary can be ordered coarse to fine
+(its nested prefixes, ``app.core.sae.coarse_to_fine``), with each latent's level in its own column.
+Columns are sized to their contents (the table scrolls sideways rather than cut a value)."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QFileDialog,
     QGridLayout,
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.core.dictionary_rows import dictionary_rows, histogram_bins
 from app.core.errors import InspectorError
+from app.core.latent_search import search_latents
 from app.ui.error_text import error_message
 from app.ui.latent_card import rgb_to_pixmap
 
@@ -36,7 +43,11 @@ COLS = (
     QT_TRANSLATE_NOOP("DictionaryBrowser", "best AP"),
     QT_TRANSLATE_NOOP("DictionaryBrowser", "best class"),
     QT_TRANSLATE_NOOP("DictionaryBrowser", "fires hardest on"),
+    QT_TRANSLATE_NOOP("DictionaryBrowser", "level"),
 )
+COL_LEVEL = 7
+COL_RELEVANCE = 8  # hidden: the search's score, to sort by
+COL_ORDER = 9  # hidden: the coarse-to-fine position
 
 
 class _NumItem(QTableWidgetItem):
@@ -53,18 +64,32 @@ class DictionaryBrowser(QDialog):
     addToPanel = Signal(int)
     labelsChanged = Signal()
 
-    def __init__(self, dictionary, user_labels, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, dictionary, user_labels, parent: QWidget | None = None, sae_cfg=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.setWindowTitle(self.tr("Feature dictionary"))
-        self.resize(1000, 640)
+        self.resize(1180, 660)
         self.dictionary, self.user_labels = dictionary, user_labels
+        from app.core.sae import coarse_to_fine, prefix_level
+
+        self.matryoshka = sae_cfg is not None and getattr(sae_cfg, "objective", "plain") == "matryoshka"
+        self.level = prefix_level(sae_cfg) if self.matryoshka else None
+        self.coarse_order = coarse_to_fine(sae_cfg, dictionary.frequency) if sae_cfg is not None else None
         self._filling = False
         v = QVBoxLayout(self)
         top = QHBoxLayout()
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText(self.tr("Filter by id or label…"))
+        self.filter.setPlaceholderText(self.tr("Search by id or label, best match first…"))
+        self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._apply_filter)
         top.addWidget(self.filter, 1)
+        self.order = QComboBox()
+        self.order.addItem(self.tr("order: by id"), "id")
+        if self.coarse_order is not None:
+            self.order.addItem(self.tr("order: coarse to fine (Matryoshka levels)") if self.matryoshka
+                               else self.tr("order: most general first (by frequency)"), "coarse")
+        self.order.setToolTip(self.tr("A Matryoshka dictionary's first latents are its coarsest; later levels refine them"))
+        self.order.currentIndexChanged.connect(lambda _i: self._apply_filter(self.filter.text()))
+        top.addWidget(self.order)
         for text, slot in (
             (self.tr("Import JSON…"), lambda: self._import("json")),
             (self.tr("Import CSV…"), lambda: self._import("csv")),
@@ -80,11 +105,16 @@ class DictionaryBrowser(QDialog):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        self.table = QTableWidget(0, len(COLS))
-        self.table.setHorizontalHeaderLabels([QCoreApplication.translate("DictionaryBrowser", c) for c in COLS])
+        self.table = QTableWidget(0, COL_ORDER + 1)
+        self.table.setHorizontalHeaderLabels([QCoreApplication.translate("DictionaryBrowser", c) for c in COLS] + ["", ""])
+        self.table.setColumnHidden(COL_RELEVANCE, True)
+        self.table.setColumnHidden(COL_ORDER, True)
+        self.table.setColumnHidden(COL_LEVEL, not self.matryoshka)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeaderItem(6).setToolTip(self.tr(
             "Where the latent fires hardest: the share of its strongest held-out parts whose strongest patch lies in "
@@ -125,9 +155,15 @@ class DictionaryBrowser(QDialog):
         rv.addWidget(self.add_btn)
         rv.addStretch(1)
         split.addWidget(right)
-        split.setSizes([620, 380])
+        split.setSizes([800, 380])
         self._current = -1
         self.rows = dictionary_rows(dictionary)
+        self._positions = None
+        if self.coarse_order is not None:
+            import numpy as np
+
+            self._positions = np.empty(len(self.coarse_order), np.int64)
+            self._positions[self.coarse_order] = np.arange(len(self.coarse_order))
         self._fill()
 
     def _fill(self) -> None:
@@ -149,17 +185,44 @@ class DictionaryBrowser(QDialog):
             self.table.setItem(r, 5, best)
             # sorts by the largest share in one defect type: the most type-pure latents first
             self.table.setItem(r, 6, _NumItem(row.top_defect_share, row.strongest))
+            lvl = int(self.level[row.latent]) if self.level is not None else 0
+            self.table.setItem(r, COL_LEVEL, _NumItem(lvl, str(lvl)))
+            self.table.setItem(r, COL_RELEVANCE, _NumItem(0.0, ""))
+            pos = int(self._positions[row.latent]) if self.coarse_order is not None else row.latent
+            self.table.setItem(r, COL_ORDER, _NumItem(pos, ""))
+        self.table.resizeColumnsToContents()  # every value whole; the table scrolls sideways if it must
         self.table.setSortingEnabled(True)
         self._filling = False
+        self._apply_filter(self.filter.text())
 
     def _latent_of_row(self, r: int) -> int:
         return int(self.table.item(r, 0).data(Qt.ItemDataRole.UserRole))
 
+    def _search_text(self, r: int) -> str:
+        return " ".join(self.table.item(r, c).text() for c in (1, 2, 5, 6) if self.table.item(r, c).text())
+
     def _apply_filter(self, text: str) -> None:
-        t = text.strip().lower()
-        for r in range(self.table.rowCount()):
-            hay = " ".join(self.table.item(r, c).text().lower() for c in (0, 1, 2, 5, 6))
-            self.table.setRowHidden(r, bool(t) and t not in hay)
+        """Rank the rows by relevance to ``text`` (best match first) and hide the others; no text: the chosen order."""
+        t = text.strip()
+        rows = self.table.rowCount()
+        if not t:
+            for r in range(rows):
+                self.table.setRowHidden(r, False)
+            by = COL_ORDER if self.order.currentData() == "coarse" else 0
+            self.table.sortItems(by, Qt.SortOrder.AscendingOrder)
+            return
+        latents = [self._latent_of_row(r) for r in range(rows)]
+        labels = [""] * (max(latents) + 1 if latents else 0)
+        for r, i in enumerate(latents):
+            labels[i] = self._search_text(r)
+        score = dict(search_latents(t, labels, limit=len(labels)))
+        self._filling = True
+        for r, i in enumerate(latents):
+            self.table.item(r, COL_RELEVANCE).setData(Qt.ItemDataRole.UserRole, float(score.get(i, 0.0)))
+        self._filling = False
+        self.table.sortItems(COL_RELEVANCE, Qt.SortOrder.DescendingOrder)
+        for r in range(rows):  # after sorting: rows have moved
+            self.table.setRowHidden(r, float(self.table.item(r, COL_RELEVANCE).data(Qt.ItemDataRole.UserRole)) <= 0.0)
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != 1 or self.user_labels is None:

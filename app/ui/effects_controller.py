@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from app.core.image_document import document_key
 from app.core.provenance import Provenance
 from app.ui.error_text import error_message
 
@@ -18,15 +19,32 @@ class EffectsController(QObject):
     def __init__(self, win) -> None:  # noqa: ANN001 - MainWindow
         super().__init__(win)
         self.win = win
-        self.kept: dict[str, tuple[Provenance, Any]] = {}  # kind -> (what it was run on, result)
+        self.kept: dict[str, tuple[Provenance, Any]] = {}  # the shown image's: kind -> (what it was run on, result)
+        self._by_image: dict[str, dict[str, tuple[Provenance, Any]]] = {}  # image document key -> its kept results
         self._tasks: dict[int, str] = {}
         win.effects.rankRequested.connect(self.rank_latents)
         win.effects.doseRequested.connect(self.dose_response)
         win.effects.injectRequested.connect(self.inject_latent)
 
     def clear(self) -> None:
-        self.kept.clear()
+        """A new bundle: every kept result is void."""
+        self._by_image.clear()
+        self.kept = {}
         self.win.effects.clear()
+
+    def on_image(self, path: str) -> None:
+        """An image is shown: the panel clears, then shows what was measured on this image and its
+        region as it is now (a return to an image brings its results back; another image's never show)."""
+        self.kept = self._by_image.setdefault(document_key(path), {})
+        while len(self._by_image) > 50:
+            self._by_image.pop(next(iter(self._by_image)))
+        self.win.effects.clear()
+        origin = self.win.documents.origin()
+        show = {"rank": self.win.effects.show_rank, "dose": self.win.effects.show_dose, "inject": self.win.effects.show_injection}
+        for kind in KINDS:
+            r = self.result_for(kind, origin)
+            if r is not None:
+                show[kind](r)
 
     def result_for(self, kind: str, origin: Provenance | None) -> Any:
         """The kept result of ``kind`` if it was measured on ``origin``'s image and region, else None."""

@@ -11,12 +11,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from app.report.findings import About, CausalResults, ReportRequest
 from app.ui.compare_controller import comparison_request
 from app.ui.error_text import error_message
 from app.ui.worker import TaskResult
+
+
+def free_name(path: Path) -> Path:
+    """``name_2.pdf``, ``name_3.pdf``, ...: the first that does not exist beside ``path``."""
+    for k in range(2, 10000):
+        p = path.with_name(f"{path.stem}_{k}{path.suffix}")
+        if not p.exists():
+            return p
+    return path
 
 
 class ExportController(QObject):
@@ -34,6 +43,7 @@ class ExportController(QObject):
             win.banner.show_message(self.tr("Open a part image before exporting findings."), "warning")
             return
         if self.job is not None:
+            win.statusBar().showMessage(self.tr("An export is already running; wait for it or cancel it."), 5000)
             return
         from app.ui.export_dialog import ExportDialog
 
@@ -49,14 +59,27 @@ class ExportController(QObject):
             dlg.deleteLater()
         self.export(opts)
 
-    def confirm_overwrite(self, path: Path) -> bool:
-        """Ask before replacing an existing file (tests replace this method)."""
-        answer = QMessageBox.question(
-            self.win, self.tr("Replace the file?"),
-            self.tr("{0} already exists. Replace it with the new report?").format(path),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+    def ask_overwrite(self, path: Path) -> str:
+        """The file exists: "replace", "rename" (choose another name) or "cancel" (tests replace this method)."""
+        box = QMessageBox(self.win)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Replace the file?"))
+        box.setText(self.tr("{0} already exists.").format(path))
+        replace = box.addButton(self.tr("Replace it"), QMessageBox.ButtonRole.DestructiveRole)
+        rename = box.addButton(self.tr("Choose another name…"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(rename)
+        box.exec()
+        clicked = box.clickedButton()
+        return "replace" if clicked is replace else "rename" if clicked is rename else "cancel"
+
+    def choose_other_path(self, path: Path) -> Path | None:
+        """A new file name for the PDF (tests replace this method)."""
+        got, _ = QFileDialog.getSaveFileName(self.win, self.tr("Export findings as PDF"), str(free_name(path)),
+                                             self.tr("PDF (*.pdf)"))
+        if not got:
+            return None
+        return Path(got if got.lower().endswith(".pdf") else got + ".pdf")
 
     def report_request(self, opts) -> ReportRequest:  # noqa: ANN001 - ExportOptions
         """What the PDF reports: the result on screen and the request that produced it."""
@@ -90,11 +113,15 @@ class ExportController(QObject):
         path = Path(opts.out_path).expanduser()
         if path.suffix.lower() != ".pdf" and not path.is_dir():
             path = path.with_name(path.name + ".pdf")
-        if path.exists() and not path.is_dir() and not overwrite:
-            if not self.confirm_overwrite(path):
+        while path.exists() and not path.is_dir() and not overwrite:
+            answer = self.ask_overwrite(path)
+            if answer == "replace":
+                overwrite = True
+            elif answer == "rename" and (other := self.choose_other_path(path)) is not None:
+                path = other  # asked again if that one exists too (a save dialog may confirm it natively)
+            else:
                 win.statusBar().showMessage(self.tr("Export cancelled; {0} was kept.").format(path.name), 5000)
                 return None
-            overwrite = True
         request = self.report_request(opts)
         job = ExportJob(self)
         job.path = path

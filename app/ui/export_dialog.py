@@ -153,6 +153,7 @@ class ExportJob(QObject):
 STAGES = {
     "measuring": QT_TRANSLATE_NOOP("ExportStage", "measuring"),
     "measuring the edits": QT_TRANSLATE_NOOP("ExportStage", "measuring the edits"),
+    "measuring the evidence maps": QT_TRANSLATE_NOOP("ExportStage", "measuring the evidence maps"),
     "collecting exemplars": QT_TRANSLATE_NOOP("ExportStage", "collecting exemplars"),
     "drawing figures": QT_TRANSLATE_NOOP("ExportStage", "drawing figures"),
     "drawing the defect maps": QT_TRANSLATE_NOOP("ExportStage", "drawing the defect maps"),

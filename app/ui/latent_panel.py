@@ -64,8 +64,9 @@ class LatentPanel(QWidget):
 
         opts = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Find a latent by id or label (e.g. scratch)…"))
+        self.search.setPlaceholderText(self.tr("Find a latent: id or label…"))
         self.search.setClearButtonEnabled(True)
+        self.search.setToolTip(self.tr("Type an id or words of a label (e.g. scratch); best match first, Enter adds it"))
         self.search.textChanged.connect(self._on_search)
         self.search.returnPressed.connect(self._add_top_match)
         opts.addWidget(self.search, 1)
@@ -103,12 +104,14 @@ class LatentPanel(QWidget):
         self.reference = np.asarray(reference, np.float32)
         self.auto_labels = auto_labels
         self.ranking = []
+        self.selected = None
         self.rebuild()
 
     def set_controls(self, controls: LatentControls) -> None:
         """The controls of the image now shown (each image keeps its own)."""
         self.state = controls
         self.ranking = []
+        self.selected = None
 
     def label_for(self, latent: int) -> str:
         u = self.user_labels.label(latent) if self.user_labels is not None else ""
@@ -130,6 +133,8 @@ class LatentPanel(QWidget):
         extra = sorted(i for i, c in self.state.items() if i not in listed and (c.pinned or not c.is_default()))
         stats = {s.id: {"mean_in": s.mean_in, "mean_out": s.mean_out, "frequency": s.frequency} for s in self.ranking}
         pos = 0
+        d = self.dictionary
+        n_top = int(d.top_value.shape[1]) if d is not None and getattr(d, "top_value", None) is not None and d.top_value.ndim == 2 else 0
         for i in extra + listed:  # edited/added latents first: they are what the user is testing
             c = self.state.control(i)
             if i in extra:
@@ -140,7 +145,8 @@ class LatentPanel(QWidget):
             ref = float(self.reference[i]) if i < len(self.reference) else 1.0
             strongest = self.dictionary.strongest_on(i) if self.dictionary is not None else []
             n_parts = self.dictionary.strongest_parts(i) if self.dictionary is not None else 0
-            card = LatentCard(c, auto, user, crops, stats.get(i), ref, strongest=strongest, strongest_parts=n_parts)
+            card = LatentCard(c, auto, user, crops, stats.get(i), ref, strongest=strongest, strongest_parts=n_parts,
+                              type_effect=self._type_effect(i), n_top=n_top)
             card.changed.connect(self._on_card_changed)
             card.labelEdited.connect(self.labelEdited)
             card.showMap.connect(self.showLatentMap)
@@ -153,6 +159,23 @@ class LatentPanel(QWidget):
         self.empty_label.setVisible(not self.cards)
         if not self.cards:
             self.empty_label.setText(self.tr("No latent is more active in this region than in the rest of the image."))
+
+    def _type_effect(self, latent: int):  # noqa: ANN202 - LatentTypeEffect | None
+        """Whether the latent's effect is specific to its own defect type (stored by the build; None if not)."""
+        if self.dictionary is None:
+            return None
+        from app.core.type_specificity import latent_type_effect
+
+        try:
+            return latent_type_effect(self.dictionary, latent)
+        except (KeyError, TypeError, ValueError, IndexError):  # a malformed meta block: no line, never a crash
+            return None
+
+    def current_latent(self) -> int | None:
+        """The chosen latent (a clicked card or bar), else the top listed one; None when nothing is listed."""
+        if self.selected is not None:
+            return self.selected
+        return next(iter(self.cards), None)
 
     def sync_cards(self) -> None:
         for card in self.cards.values():

@@ -8,7 +8,7 @@ Who owns what (see docs/ARCHITECTURE.md, "The GUI"):
 - ``RegionTools`` (region_tools.py): painting tools, brush, clear/invert/load/ground truth.
 - ``EditHistory`` (history.py): the score history and the region's undo/redo.
 - ``Results`` (results.py): intervention requests and the results on screen; threshold.
-- ``HeatmapRenderer`` (heatmap_renderer.py): the overlay drawn on the canvas.
+- ``HeatmapRenderer`` (heatmap_renderer.py): the map layers drawn on the canvas (choices in ``LayerPanel``).
 - ``EffectsController`` (effects_controller.py): ranking, dose–response, injection.
 - ``ExportController`` (export_controller.py): the findings PDF.
 - ``SessionFiles`` (session_files.py): save, open and replay sessions.
@@ -16,6 +16,12 @@ Who owns what (see docs/ARCHITECTURE.md, "The GUI"):
 - ``Menus`` (menus.py): the menu bar and the shortcut list.
 
 The window never runs the model: the ``InferenceClient`` (worker.py) does, on its thread.
+
+Layout (fits 1366×768 and 1280×1024; the window never resizes itself): the part image and the
+Effects tools are tabs of the central area, so the image takes all the room left; on the right
+a compact verdict dock, and the latent list tabbed with the layer list. Docks can be moved,
+tabbed, floated or closed (View menu); every label that changes its text wraps or elides, so
+no text can push the window wider.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -32,6 +39,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -44,12 +54,12 @@ from app.ui.canvas import Canvas
 from app.ui.effects_controller import EffectsController
 from app.ui.effects_panel import EffectsPanel
 from app.ui.export_controller import ExportController
-from app.ui.heatmap_controls import HeatmapControls
 from app.ui.heatmap_renderer import HeatmapRenderer
 from app.ui.history import EditHistory
 from app.ui.i18n import ui_language
 from app.ui.image_documents import ImageDocuments
 from app.ui.latent_panel import LatentPanel
+from app.ui.layer_panel import LayerPanel
 from app.ui.menus import Menus
 from app.ui.paint_tools import PaintTools
 from app.ui.region_tools import RegionTools
@@ -57,8 +67,19 @@ from app.ui.results import Results
 from app.ui.session_files import SessionFiles
 from app.ui.settings import app_settings
 from app.ui.thumbnail_strip import ThumbnailStrip
+from app.ui.unsaved import UnsavedWork
 from app.ui.verdict_panel import VerdictPanel
 from app.ui.worker import InferenceClient
+
+DEFAULT_SIZE = (1500, 940)  # on a larger screen; a smaller one gets its available area
+RIGHT_DOCK_WIDTH = 390
+
+
+def elide_label(label: QLabel) -> QLabel:
+    """A label whose text may change: it never asks for more width than it has (the window never grows)."""
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, label.sizePolicy().verticalPolicy())
+    label.setMinimumWidth(0)
+    return label
 
 
 class MainWindow(QMainWindow):
@@ -98,6 +119,7 @@ class MainWindow(QMainWindow):
         self.exporter = ExportController(self)
         self.files = SessionFiles(self)
         self.autosave = Autosave(self, offer_restore=offer_restore)
+        self.unsaved = UnsavedWork(self)
         self.menus = Menus(self)
         self._wire()
         self._restore_layout()
@@ -152,33 +174,50 @@ class MainWindow(QMainWindow):
         self.autosave_banner = Banner()  # persistent while autosave fails; not shared with other messages
         self.autosave_banner.setObjectName("autosaveBanner")
         v.addWidget(self.autosave_banner)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("centralTabs")
+        self.tabs.setDocumentMode(True)
+        part = QWidget()
+        pv = QVBoxLayout(part)
+        pv.setContentsMargins(0, 2, 0, 0)
+        pv.setSpacing(2)
         self.region_info = QLabel(self.tr("No image open. Open a part image (Ctrl+O), drop one here, or pick a sample."))
         self.region_info.setObjectName("regionInfo")
-        v.addWidget(self.region_info)
+        self.region_info.setWordWrap(True)
+        pv.addWidget(self.region_info)
         self.canvas = Canvas()
-        v.addWidget(self.canvas, 1)
+        self.canvas.setMinimumSize(200, 150)
+        pv.addWidget(self.canvas, 1)
         self.thumbs = ThumbnailStrip()
         self.thumbs.setVisible(False)
-        v.addWidget(self.thumbs)
+        pv.addWidget(self.thumbs)
+        self.tabs.addTab(part, self.tr("Part"))
+        self.effects = EffectsPanel()
+        effects_scroll = QScrollArea()
+        effects_scroll.setWidgetResizable(True)
+        effects_scroll.setWidget(self.effects)
+        effects_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.tabs.addTab(effects_scroll, self.tr("Effects"))
+        v.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
         self.tools = PaintTools(self)
         self.addToolBar(self.tools)
-        self.heat = HeatmapControls(self)
-        self.addToolBar(self.heat)
         self.bundle_combo = QComboBox()
-        self.bundle_combo.setMinimumWidth(140)
+        self.bundle_combo.setMinimumWidth(120)
+        self.bundle_combo.setMaximumWidth(320)
+        self.bundle_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.bundle_combo.setMinimumContentsLength(14)
         self.bundle_combo.setToolTip(self.tr("Model bundles in model_store/; Browse… opens any bundle folder"))
 
         self.verdict = VerdictPanel()
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("Notes on this part (saved with the session)"))
-        self.notes.setMaximumHeight(70)
+        self.verdict.add_notes(self.notes)
         vw = QWidget()
         vl = QVBoxLayout(vw)
-        vl.setContentsMargins(4, 4, 4, 4)
+        vl.setContentsMargins(4, 2, 4, 2)
         vl.addWidget(self.verdict, 1)
-        vl.addWidget(self.notes)
         self.verdict_dock = self._dock(self.tr("Verdict"), "verdictDock", vw, Qt.DockWidgetArea.RightDockWidgetArea)
         self.latent_panel = LatentPanel()
         lw = QWidget()
@@ -186,35 +225,34 @@ class MainWindow(QMainWindow):
         ll.setContentsMargins(4, 4, 4, 4)
         ll.addWidget(self.latent_panel)
         self.latent_dock = self._dock(self.tr("Latents"), "latentDock", lw, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.effects = EffectsPanel()
-        self.effects_dock = self._dock(self.tr("Effects"), "effectsDock", self.effects, Qt.DockWidgetArea.BottomDockWidgetArea)
-        # the right column (verdict, latent cards) runs the full height; Effects sits under the image only
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.effects_dock], [330], Qt.Orientation.Vertical)
-        self.resizeDocks([self.verdict_dock, self.latent_dock], [430, 430], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.verdict_dock, self.latent_dock], [330, 520], Qt.Orientation.Vertical)
+        self.layers = LayerPanel()
+        layers_scroll = QScrollArea()
+        layers_scroll.setWidgetResizable(True)
+        layers_scroll.setWidget(self.layers)
+        self.layers_dock = self._dock(self.tr("Layers"), "layersDock", layers_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.latent_dock, self.layers_dock)
+        self.latent_dock.raise_()
+        self.resizeDocks([self.verdict_dock, self.latent_dock], [RIGHT_DOCK_WIDTH, RIGHT_DOCK_WIDTH], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.verdict_dock, self.latent_dock], [250, 600], Qt.Orientation.Vertical)
 
         sb = self.statusBar()
-        self.backend_label = QLabel(self.tr("no backend"))
+        self.backend_label = elide_label(QLabel(self.tr("no backend")))
         self.backend_label.setObjectName("backendInfo")
         self.backend_label.setToolTip(self.tr("Inference backend · device · provider in use, and the last update's latency"))
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setMaximumWidth(120)
-        self.progress_label = QLabel()
+        self.progress_label = elide_label(QLabel())
         self.cancel_btn = QPushButton(self.tr("Cancel"))
         for w in (self.progress_label, self.progress, self.cancel_btn):
             w.setVisible(False)
             sb.addWidget(w)
-        self.busy_label = QLabel("")
-        sb.addWidget(self.busy_label)
-        self.bundle_label = QLabel("")
-        self.image_label = QLabel("")
-        sb.addPermanentWidget(self.backend_label)
-        sb.addPermanentWidget(QLabel(self.tr("bundle")))
-        sb.addPermanentWidget(self.bundle_combo)
-        sb.addPermanentWidget(self.bundle_label)
-        sb.addPermanentWidget(self.image_label)
+        self.busy_label = elide_label(QLabel(""))
+        sb.addWidget(self.busy_label, 1)
+        self.bundle_label = elide_label(QLabel(""))
+        self.image_label = elide_label(QLabel(""))
+        for w, stretch in ((self.backend_label, 2), (self.bundle_combo, 0), (self.bundle_label, 2), (self.image_label, 1)):
+            sb.addPermanentWidget(w, stretch)
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         d = QDockWidget(title, self)
@@ -233,10 +271,16 @@ class MainWindow(QMainWindow):
         self.client.taskFinished.connect(self._on_task)
         self.canvas.hoverText.connect(self.busy_label.setText)
         self.thumbs.imageChosen.connect(self.documents.open_image)
-        self.latent_panel.showLatentMap.connect(self.heat.show_latent)
+        self.latent_panel.showLatentMap.connect(self.show_latent_map)
         self.latent_panel.openBrowser.connect(self.bundles.open_dictionary)
         self.latent_panel.latentSelected.connect(lambda i: self.effects.select_latent(i))
         self.effects.latentChosen.connect(self.latent_panel.select)
+        self.effects.rankRequested.connect(lambda *_a: self.tabs.setCurrentIndex(1))
+
+    def show_latent_map(self, latent: int) -> None:
+        """A card's "show map": the latent map layer on the part tab, for that latent."""
+        self.tabs.setCurrentIndex(0)
+        self.layers.show_latent(latent)
 
     def _on_failed(self, _rid: int, message: str) -> None:
         self.statusBar().clearMessage()
@@ -249,13 +293,15 @@ class MainWindow(QMainWindow):
             self.menus.on_diagnostics(res)
         elif res.kind == "latent_map":
             self.heatmap.on_latent_map(res)
+        elif res.kind == "evidence":
+            self.heatmap.on_evidence(res)
         else:
             self.effects_ctl.on_task(res)
 
     # ------------------------------------------------------------------------------------------
     def start(self, bundle: str | Path | None = None, image: str | Path | None = None) -> None:
         """Open the given (or default) bundle, then the given image or the first sample."""
-        self.documents.choose_first(image)
+        self.documents.choose_first(image, Path(bundle) if bundle else self.bundles.default_bundle())
         self.bundles.open_initial(bundle)
 
     def _restore_layout(self) -> None:
@@ -264,14 +310,24 @@ class MainWindow(QMainWindow):
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
         else:
-            self.resize(1400, 880)
+            self.resize(*self.default_size())
         if isinstance(state, QByteArray):
             self.restoreState(state)
         cmap = self.settings.value("heatmap/cmap")
         if cmap:
-            i = self.heat.cmap.findData(cmap)
+            i = self.layers.cmap.findData(cmap)
             if i >= 0:
-                self.heat.cmap.setCurrentIndex(i)
+                self.layers.cmap.setCurrentIndex(i)
+
+    def default_size(self) -> tuple[int, int]:
+        """The default size, within the screen's available area (a line PC's 1366×768 panel included)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        w, h = DEFAULT_SIZE
+        if screen is None:
+            return w, h
+        avail = screen.availableGeometry()
+        frame_w, frame_h = 16, 40  # the window manager's frame and title bar
+        return min(w, avail.width() - frame_w), min(h, avail.height() - frame_h)
 
     # drag and drop --------------------------------------------------------------------------
     def dragEnterEvent(self, ev) -> None:  # noqa: ANN001, N802
@@ -297,6 +353,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------------------------------
     def closeEvent(self, ev) -> None:  # noqa: ANN001, N802
+        if not self._closing and not self.unsaved.confirm_quit():
+            ev.ignore()  # the user chose to stay (or a save was cancelled): nothing is lost
+            return
         self.shutdown()
         super().closeEvent(ev)
 
@@ -308,7 +367,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("heatmap/cmap", self.heat.cmap.currentData())
+        self.settings.setValue("heatmap/cmap", self.layers.cmap.currentData())
         self.settings.sync()
         self.thumbs.stop()
         self.exporter.cancel()

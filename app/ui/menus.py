@@ -74,15 +74,25 @@ class Menus(QObject):
         vm = mb.addMenu(self.tr("&View"))
         self._act(vm, self.tr("Fit to window"), w.canvas.fit, "Ctrl+0")
         for k, (key, text) in enumerate(
-            (("none", self.tr("No heatmap")), ("before", self.tr("Defect map before")), ("after", self.tr("Defect map after")),
-             ("difference", self.tr("Difference")), ("latent", self.tr("Latent activation")))
+            (("none", self.tr("Hide the defect map")), ("before", self.tr("Defect map before")),
+             ("after", self.tr("Defect map after")), ("difference", self.tr("Difference")))
         ):
-            self._act(vm, text, lambda key=key: w.heat.set_mode(key), f"Ctrl+{k + 1}")
-        self._act(vm, self.tr("Toggle mask filled/outline"), w.tools.toggle_style, "M")
+            self._act(vm, text, lambda key=key: self.show_view(key), f"Ctrl+{k + 1}")
+        self._act(vm, self.tr("Latent map of the chosen latent"), self.show_latent_map, "Ctrl+5")
+        self.evidence_action = self._act(vm, self.tr("Evidence map (measured)"), lambda: self.show_view("evidence"), "Ctrl+6")
+        self._act(vm, self.tr("Toggle region filled/outline"), w.layers.toggle_fill, "M")
         self.gt_visible = self._act(vm, self.tr("Show ground truth outline"), region.toggle_ground_truth, "Ctrl+Shift+G")
         self.gt_visible.setCheckable(True)
         self.gt_visible.setChecked(True)
-        self._act(vm, self.tr("Per-image stretch"), w.heat.stretch.toggle, "Ctrl+Shift+T")
+        self._act(vm, self.tr("Per-image stretch"), w.layers.toggle_stretch, "Ctrl+Shift+T")
+        vm.addSeparator()
+        self._act(vm, self.tr("Part image tab"), lambda: w.tabs.setCurrentIndex(0), "Ctrl+Shift+1")
+        self._act(vm, self.tr("Effects tab"), lambda: w.tabs.setCurrentIndex(1), "Ctrl+Shift+2")
+        for dock, text in ((w.verdict_dock, self.tr("Verdict panel")), (w.latent_dock, self.tr("Latent panel")),
+                           (w.layers_dock, self.tr("Layer list"))):
+            a = dock.toggleViewAction()
+            a.setText(text)
+            vm.addAction(a)
 
         an = mb.addMenu(self.tr("&Analysis"))
         self._act(an, self.tr("Dictionary browser…"), w.bundles.open_dictionary, "Ctrl+D")
@@ -91,14 +101,11 @@ class Menus(QObject):
         self.recon_action.setCheckable(True)
         self._act(an, self.tr("Clear score history"), w.history.clear)
         an.addSeparator()
-        self._act(an, self.tr("Rank latents in region"), lambda: w.effects.rank_btn.click(), "Ctrl+K")
-        self._act(an, self.tr("Dose–response of the chosen latent"), lambda: w.effects.dose_btn.click())
-        self._act(an, self.tr("Injection test of the chosen latent"), lambda: w.effects.inject_btn.click())
+        self._act(an, self.tr("Rank latents in region"), lambda: self._effect(w.effects.rank_btn), "Ctrl+K")
+        self._act(an, self.tr("Dose–response of the chosen latent"), lambda: self._effect(w.effects.dose_btn))
+        self._act(an, self.tr("Injection test of the chosen latent"), lambda: self._effect(w.effects.inject_btn))
         self._act(an, self.tr("Compare with another bundle…"), lambda: open_compare(w), "Ctrl+Shift+B",
                   self.tr("A second bundle beside this one: the same part, region and edits, both verdicts and maps"))
-        self.effects_toggle = w.effects_dock.toggleViewAction()
-        self.effects_toggle.setText(self.tr("Effects panel"))
-        an.addAction(self.effects_toggle)
 
         sm = mb.addMenu(self.tr("&Settings"))
         self.lang_menu = sm.addMenu(self.tr("Language (after restart)"))
@@ -121,10 +128,39 @@ class Menus(QObject):
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
 
+    # --- views and experiments -----------------------------------------------------------------
+    def show_view(self, key: str) -> None:
+        w = self.win
+        if key == "evidence" and not w.heatmap.available():
+            w.banner.show_message(self.tr("This bundle carries no good reference, so it has no evidence map."), "warning")
+            return
+        if key != "none" and w.image is None:
+            w.statusBar().showMessage(self.tr("Open a part image first: there is no map to show."), 5000)
+        w.tabs.setCurrentIndex(0)
+        w.layers.set_mode(key)
+
+    def show_latent_map(self) -> None:
+        """Ctrl+5: the latent map of the chosen latent (a clicked card or bar), else of the top listed one."""
+        w = self.win
+        latent = w.latent_panel.current_latent()
+        if latent is None:
+            w.banner.show_message(self.tr("No latent is listed yet: open an image (and paint a region), then choose a "
+                                          "latent's card or press its \"show map\" button."), "warning")
+            return
+        w.show_latent_map(latent)
+
+    def _effect(self, button) -> None:  # noqa: ANN001 - a button of the Effects tab
+        w = self.win
+        if not button.isEnabled():
+            w.banner.show_message(self.tr("Open a part image first: the experiments run on the image shown."), "warning")
+            return
+        w.tabs.setCurrentIndex(1)
+        button.click()
+
     # --- file lists --------------------------------------------------------------------------
     def refresh_samples(self) -> None:
         self.samples_menu.clear()
-        samples = list_samples(self.win.samples_dir)
+        samples = list_samples(self.win.documents.samples_dir())
         if not samples:
             self.samples_menu.addAction(self.tr("(no samples installed)")).setEnabled(False)
         for p in samples:
@@ -189,3 +225,22 @@ class Menus(QObject):
     def on_diagnostics(self, res) -> None:  # noqa: ANN001 - TaskResult
         if self.diagnostics_dialog is not None:
             self.diagnostics_dialog.set_diagnostics(res.result if res.ok else None, res.error)
+            if res.ok:
+                self.diagnostics_dialog.add_row("OOD", self.tr("Unlike-the-training-parts check"), self.ood_text())
+
+    def ood_text(self) -> str:
+        """What the bundle carries for the "unlike the training parts" notice."""
+        s = self.win.session
+        if s is None:
+            return self.tr("no bundle open")
+        from app.core.errors import InspectorError
+        from app.core.ood import calibration_of
+
+        try:
+            c = calibration_of(s.bundle.manifest.raw)
+        except InspectorError as exc:
+            return str(exc)
+        if c is None:
+            return self.tr("not calibrated: this bundle carries no calibration, so no notice is ever shown")
+        return self.tr("calibrated on {0} held-out good parts: an image is flagged when the SAE's reconstruction error "
+                       "exceeds {1:.4g} (their p{2:g})").format(c.n_images, c.flag_above, c.quantile)

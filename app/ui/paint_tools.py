@@ -1,16 +1,17 @@
-"""The painting tool bar: tool modes, brush size, mask display."""
+"""The painting tool bar: tool modes and brush size (how the region is drawn is in the layer list)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QSpinBox, QToolBar, QWidget
+from PySide6.QtWidgets import QLabel, QSpinBox, QToolBar, QWidget
+
+from app.ui.wheel_guard import commit_on_enter, guard_widget
 
 
 class PaintTools(QToolBar):
     toolChosen = Signal(str)
     brushChanged = Signal(int)
-    maskStyleChanged = Signal(bool, float)  # filled, opacity
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Paint"), parent)
@@ -44,21 +45,8 @@ class PaintTools(QToolBar):
         self.brush.setToolTip(self.tr("Brush radius: [ and ] change it, Alt+drag sets it"))
         self.brush.valueChanged.connect(self.brushChanged)
         self.addWidget(self.brush)
-        self.addSeparator()
-        self.addWidget(QLabel(self.tr(" mask ")))
-        self.style_box = QComboBox()
-        self.style_box.addItem(self.tr("filled"), True)
-        self.style_box.addItem(self.tr("outline"), False)
-        self.style_box.setToolTip(self.tr("Draw the region filled or as an outline (M toggles)"))
-        self.style_box.currentIndexChanged.connect(self._emit_style)
-        self.addWidget(self.style_box)
-        self.opacity = QSlider(Qt.Orientation.Horizontal)
-        self.opacity.setRange(5, 100)
-        self.opacity.setValue(45)
-        self.opacity.setFixedWidth(80)
-        self.opacity.setToolTip(self.tr("Opacity of the filled region"))
-        self.opacity.valueChanged.connect(self._emit_style)
-        self.addWidget(self.opacity)
+        commit_on_enter(self.brush)
+        guard_widget(self.brush)
 
     def set_tool(self, tool: str) -> None:
         self.actions_by_tool[tool].setChecked(True)
@@ -67,9 +55,3 @@ class PaintTools(QToolBar):
         self.brush.blockSignals(True)
         self.brush.setValue(r)
         self.brush.blockSignals(False)
-
-    def toggle_style(self) -> None:
-        self.style_box.setCurrentIndex(1 - self.style_box.currentIndex())
-
-    def _emit_style(self) -> None:
-        self.maskStyleChanged.emit(bool(self.style_box.currentData()), self.opacity.value() / 100.0)

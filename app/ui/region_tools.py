@@ -20,7 +20,6 @@ class RegionTools(QObject):
         self.win = win
         win.tools.toolChosen.connect(self.set_tool)
         win.tools.brushChanged.connect(win.canvas.set_brush_radius)
-        win.tools.maskStyleChanged.connect(lambda f, o: win.canvas.set_mask_style(f, o))
         win.canvas.brushChanged.connect(win.tools.set_brush)
         win.canvas.maskEdited.connect(self.on_dragged)
         win.canvas.strokeFinished.connect(self.on_committed)
@@ -46,6 +45,7 @@ class RegionTools(QObject):
         self.update_info()
         self.win.history.update_actions()
         self.win.results.request(rank=True)
+        self.win.unsaved.mark()
         self.win.autosave.schedule()
 
     def update_info(self) -> None:
@@ -64,8 +64,15 @@ class RegionTools(QObject):
         self.mask.invert()
         self.on_committed()
 
-    def load_mask_dialog(self) -> None:
+    def _need_image(self) -> bool:
+        """False, and says so, when no image is open (a region belongs to an image)."""
         if self.win.image is None:
+            self.win.banner.show_message(self.tr("Open a part image first: a region is painted on an image."), "warning")
+            return False
+        return True
+
+    def load_mask_dialog(self) -> None:
+        if not self._need_image():
             return
         start = str(Path(self.win.image.path).parent)
         path, _ = QFileDialog.getOpenFileName(self.win, self.tr("Load a mask PNG"), start, "PNG (*.png)")
@@ -84,26 +91,56 @@ class RegionTools(QObject):
         self.on_committed()
 
     def use_ground_truth(self) -> None:
-        if self.win.gt_mask is not None:
-            self.mask.set_mask(self.win.gt_mask, "ground truth")
-            self.on_committed()
+        if not self._need_image():
+            return
+        if self.win.gt_mask is None:
+            self.win.banner.show_message(self.tr("This image has no ground truth (no <name>_mask.png beside it)."), "warning")
+            return
+        self.mask.set_mask(self.win.gt_mask, "ground truth")
+        self.on_committed()
+
+    def map_for_region(self):  # noqa: ANN201 - [gh, gw] or None
+        """The map "Mask from defect map" reads: the patch head's map before the edits, or for a model
+        without one the measured evidence map (once it has been measured)."""
+        win = self.win
+        if win.baseline is None:
+            return None
+        if win.baseline.patch_map is not None:
+            return win.baseline.patch_map
+        return win.heatmap.evidence_map(after=False)
 
     def from_map_dialog(self) -> None:
-        if self.win.baseline is None:
+        if not self._need_image():
             return
+        grid = self.map_for_region()
+        if grid is None:
+            self.win.banner.show_message(self.tr("The evidence map is still being measured; try again in a moment."), "info")
+            return
+        top = float(grid.max())
         level, ok = QInputDialog.getDouble(
-            self.win, self.tr("Mask from defect map"), self.tr("Region where the defect map (before) reaches:"), 0.5, 0.0, 1.0, 2
+            self.win, self.tr("Mask from defect map"),
+            self.tr("Region where the map (before the edits) reaches\n(its highest value on this image is {0:.3f}):").format(top),
+            min(0.5, round(top * 0.5, 2)) if top > 0 else 0.5, -1.0, 1.0, 3,
         )
         if ok:
             self.from_defect_map(level)
 
-    def from_defect_map(self, level: float) -> None:
+    def from_defect_map(self, level: float) -> bool:
+        """Set the region to where the map reaches ``level``; False, and says why, when nothing does."""
         win = self.win
-        if win.baseline is None or win.image is None or win.baseline.patch_map is None:
-            return
+        grid = self.map_for_region()
+        if win.image is None or grid is None:
+            return False
         hw = win.image.pixels_HWC.shape[:2]
-        self.mask.set_mask(defect_mask_from_map(win.baseline.patch_map, hw, level, win.heatmap.view_box()), "from map")
+        m = defect_mask_from_map(grid, hw, level, win.heatmap.view_box())
+        if not m.any():
+            win.banner.show_message(self.tr("No part of the map reaches {0:.3f} (its highest value here is {1:.3f}); the "
+                                            "region was left as it was. Choose a lower level.").format(level, float(grid.max())),
+                                    "warning")
+            return False
+        self.mask.set_mask(m, "from map")
         self.on_committed()
+        return True
 
     def toggle_ground_truth(self) -> None:
-        self.win.canvas.show_ground_truth(self.win.menus.gt_visible.isChecked())
+        self.win.layers.set_visible("truth", self.win.menus.gt_visible.isChecked())

@@ -65,6 +65,7 @@ class Results(QObject):
 
     def _on_edits_changed(self, _immediate: bool) -> None:
         self.request()
+        self.win.unsaved.mark()
         self.win.autosave.schedule()
 
     # --- results ---------------------------------------------------------------------------
@@ -82,6 +83,16 @@ class Results(QObject):
         win.bundles.update_backend_label()
         win.backend_label.setText(self.tr("{0} · {1:.0f} ms").format(win.bundles.backend_text, win.client.last_latency_ms))
         win.resultShown.emit(res.request_id)
+
+    def ood_text(self, reading) -> str:  # noqa: ANN001 - app.core.ood.OodReading | None
+        """The "unlike the training parts" notice, or "" (a part like them, or a bundle without calibration)."""
+        if reading is None or not reading.unusual:
+            return ""
+        c = reading.calibration
+        return self.tr("Unlike the training parts: the model's SAE reconstructs this image {0:.1f}× worse than the "
+                       "bundle allows (its p{1:g} on {2} held-out good parts). The verdict may mean nothing for this "
+                       "image: check that it shows the right kind of part, lit and framed as in training.").format(
+            reading.ratio, c.quantile, c.n_images)
 
     # --- verdict settings --------------------------------------------------------------------
     def set_threshold(self, value: float | None) -> None:

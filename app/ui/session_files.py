@@ -36,6 +36,34 @@ class SessionFiles(QObject):
             analyses=session_analyses(win),
         )
 
+    def document_for(self, doc) -> SessionDocument | None:  # noqa: ANN001 - ImageDocument
+        """Any image's document as a session (the shown one's live values, another's snapshot)."""
+        win = self.win
+        if doc is win.documents.current:
+            return self.document()
+        if win.session is None:
+            return None
+        return SessionDocument(
+            image_path=str(Path(doc.path).resolve()), image_sha256=doc.sha256, bundle=win.session.bundle.summary(),
+            edits=doc.controls.edits(), threshold=win.results.threshold.saved(), recon_only=win.results.recon_only,
+            notes=doc.notes, backend=win.backend_choice,
+        )
+
+    def save_document(self, doc, path: Path) -> bool:  # noqa: ANN001 - ImageDocument
+        """Save one image's session (used when quitting with several images unsaved)."""
+        if doc is self.win.documents.current:
+            return self.save(path)
+        sd = self.document_for(doc)
+        if sd is None:
+            return False
+        try:
+            save_session(path, sd, doc.mask_HW)
+        except InspectorError as exc:
+            self.win.banner.show_message(error_message(exc), "error")
+            return False
+        doc.unsaved = False
+        return True
+
     # --- saving ----------------------------------------------------------------------------
     def save_action(self) -> None:
         if self.path is None:
@@ -45,6 +73,7 @@ class SessionFiles(QObject):
 
     def save_as(self) -> None:
         if self.win.image is None:
+            self.win.banner.show_message(self.tr("Nothing to save yet: open a part image first."), "warning")
             return
         start = str(Path(self.win.image.path).with_suffix(".session.json"))
         path, _ = QFileDialog.getSaveFileName(self.win, self.tr("Save session"), start, self.tr("Session (*.json)"))
@@ -61,6 +90,7 @@ class SessionFiles(QObject):
             self.win.banner.show_message(error_message(exc), "error")
             return False
         self.path = Path(path)
+        self.win.documents.current.unsaved = False
         self.win.statusBar().showMessage(self.tr("Session saved to {0}").format(path), 5000)
         return True
 
@@ -113,6 +143,7 @@ class SessionFiles(QObject):
         win.results.recon_only = doc.recon_only
         win.menus.recon_action.setChecked(doc.recon_only)
         docs.set_notes(doc.notes)
+        docs.current.unsaved = False  # what is shown is what the file holds
         win.statusBar().showMessage(self.tr("Session restored from {0}").format(path.name), 5000)
         win.autosave.on_restored(path)
         restore_comparison(win, doc.analyses)

@@ -14,8 +14,16 @@ QLabel#verdict[kind="defect"] { background: #8c2a2a; color: white; }
 QLabel#verdict[kind="ok"] { background: #2c6e3a; color: white; }
 QLabel#regionInfo { color: #c8c8c8; padding: 2px 4px; }
 QLabel#latentId { font-weight: 700; font-family: monospace; color: #f0a030; }
-QLabel#stats { color: #a8adb5; font-size: 9pt; }
-QLabel#strongest { color: #c9b37e; font-size: 9pt; }
+QLabel#stats { color: #b4b9c0; font-size: 9pt; }
+QLabel#strongest { color: #d8c28c; font-size: 9pt; }
+QLabel#latentLabel { color: #f2f2f2; font-size: 10pt; }
+QLabel#typeEffect { color: #b9c0c8; font-size: 9pt; }
+QLabel#typeEffect[specific="true"] { color: #8fd49a; }
+QPushButton#mapButton { padding: 1px 8px; }
+QLabel#oodNotice { background: #6b3a14; color: white; border-radius: 3px; padding: 4px 6px; font-weight: 600; }
+QLabel#howTo { color: #b9c0c8; font-size: 9pt; }
+QLabel#plotLegend { color: #d8d8d8; font-size: 9pt; }
+QFrame#layerRow { border-bottom: 1px solid #363a41; }
 QLabel#stats[dense="true"] { color: #7f8792; font-style: italic; }
 QFrame#latentCard { background: #26292e; border: 1px solid #363a41; border-radius: 4px; }
 QFrame#latentCard[edited="true"] { border: 1px solid #f0a030; }

@@ -1,5 +1,7 @@
-"""Verdict: defect score before/after against an editable threshold, class probabilities
-before/after (bar chart) and the score's history over the session's edits."""
+"""Verdict: defect score before/after against an editable threshold, the "unlike the training
+parts" notice, and in tabs the class probabilities before/after (bar chart), the score's
+history over the session's edits and the notes. Compact, so the latent list below it keeps
+room on a 768-pixel-high screen."""
 
 from __future__ import annotations
 
@@ -14,11 +16,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.score_history import ScorePoint
+from app.ui.wheel_guard import commit_on_enter, wheel_safe
 
 BEFORE_COLOR = "#8a8f98"
 AFTER_COLOR = "#f0a030"
@@ -62,6 +66,7 @@ class VerdictPanel(QWidget):
         self.threshold.setDecimals(3)
         self.threshold.setSingleStep(0.01)
         self.threshold.setToolTip(self.tr("Score at or above which a part is called defective. Raw scores never change."))
+        commit_on_enter(self.threshold)  # a half-typed "0.8" of "0.85" is never applied
         self.threshold.valueChanged.connect(self.thresholdChanged)
         th.addWidget(self.threshold)
         self.reset_threshold = QPushButton(self.tr("bundle default"))
@@ -69,39 +74,55 @@ class VerdictPanel(QWidget):
         th.addWidget(self.reset_threshold)
         th.addStretch(1)
         v.addLayout(th)
+        self.ood = QLabel("")
+        self.ood.setObjectName("oodNotice")
+        self.ood.setWordWrap(True)
+        self.ood.hide()
+        v.addWidget(self.ood)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("verdictTabs")
+        self.tabs.setDocumentMode(True)
 
         self.probs = pg.PlotWidget()
         self.probs.setObjectName("classProbs")
         self.probs.setBackground(None)
-        self.probs.setMinimumHeight(110)
+        self.probs.setMinimumHeight(90)
         self.probs.setMouseEnabled(False, False)
         self.probs.hideButtons()
         self.probs.setYRange(0, 1, padding=0.02)
-        self.probs.getPlotItem().setTitle(self.tr("class probabilities (grey before, orange after)"), size="8pt")
+        self.probs.setToolTip(self.tr("Class probabilities: grey before the edits, orange after"))
         self.before_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=BEFORE_COLOR)
         self.after_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=AFTER_COLOR)
         self.probs.addItem(self.before_bars)
         self.probs.addItem(self.after_bars)
         self.probs.getAxis("left").setTicks([[(0, "0"), (0.5, "0.5"), (1, "1")]])
-        v.addWidget(self.probs, 2)
+        self.tabs.addTab(self.probs, self.tr("classes"))
 
         self.history = pg.PlotWidget()
         self.history.setObjectName("scoreHistory")
         self.history.setBackground(None)
-        self.history.setMinimumHeight(80)
+        self.history.setMinimumHeight(70)
         self.history.setMouseEnabled(False, False)
         self.history.hideButtons()
         self.history.setYRange(0, 1, padding=0.05)
-        self.history.getPlotItem().setTitle(self.tr("score history"), size="8pt")
         self.history_curve = self.history.plot([], [], pen=pg.mkPen(AFTER_COLOR, width=2), symbol="o", symbolSize=5, symbolBrush=AFTER_COLOR)
         self.threshold_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#d04040", style=pg.QtCore.Qt.PenStyle.DashLine))
         self.history.addItem(self.threshold_line)
         self.history.getAxis("left").setTicks([[(0, "0"), (0.5, "0.5"), (1, "1")]])
         self.history.getAxis("bottom").setStyle(showValues=False)
-        self.history.setMinimumHeight(90)
-        v.addWidget(self.history, 1)
+        self.tabs.addTab(self.history, self.tr("score history"))
+        v.addWidget(self.tabs, 1)
+        wheel_safe(self)
         self._before: float | None = None
         self._after: float | None = None
+
+    def add_notes(self, notes: QWidget) -> None:
+        self.tabs.addTab(notes, self.tr("notes"))
+
+    def set_ood(self, text: str) -> None:
+        """The "unlike the training parts" notice; empty hides it."""
+        self.ood.setText(text)
+        self.ood.setVisible(bool(text))
 
     def set_classes(self, names: Sequence[str]) -> None:
         ax = self.probs.getAxis("bottom")

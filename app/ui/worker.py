@@ -46,6 +46,7 @@ class AnalyzeResult:
     baseline: Outputs
     grid_hw: tuple[int, int]
     ms: float
+    ood: object = None  # app.core.ood.OodReading: how unlike the training parts the image is
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,11 @@ class InferenceWorker(QObject):
             loaded = load_image(req.path)
             a = self.session.analyze(loaded.pixels_HWC)
             self.image_token = req.request_id
+            from app.core.ood import session_reading
+
+            ood = session_reading(self.session)  # from the tokens already held: no model run
             self.analyzed.emit(
-                AnalyzeResult(req.request_id, loaded, a.baseline, self.session.grid_hw, (time.perf_counter() - t0) * 1e3)
+                AnalyzeResult(req.request_id, loaded, a.baseline, self.session.grid_hw, (time.perf_counter() - t0) * 1e3, ood)
             )
         except Exception as exc:  # noqa: BLE001 - becomes a message, never a traceback
             traceback.print_exc()
