@@ -24,7 +24,7 @@ from app.cli.entry import limit_blas_threads  # noqa: E402
 
 limit_blas_threads()
 
-PHOTOS = ("camera", "astronaut", "coffee", "chelsea", "rocket", "cat", "hubble_deep_field", "immunohistochemistry")
+PHOTOS = ("camera", "astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "immunohistochemistry")
 
 
 def photo(name: str) -> np.ndarray:

@@ -142,7 +142,10 @@ class Findings:
             "edits": [asdict(e) for e in self.edits],
             "rank": None if self.rank is None else asdict(self.rank),
             "dose": None if self.dose is None else asdict(self.dose),
-            "injection": None if self.injection is None else asdict(self.injection),
+            "injection": None if self.injection is None else {
+                **asdict(self.injection), "outcome": self.injection.outcome(v.threshold)},
+            "maps": self.map_kind if self.map_before is not None else None,
+            "ood": self.ood,
             "comparison": None if self.comparison is None else self.comparison.numbers(),
         })
 
