@@ -140,6 +140,9 @@ def test_bundle_list_and_a_bundle_compared_with_itself(qtbot, win, store) -> Non
     assert c.pair.outcome.identical and np.all(c.pair.maps.difference_HW == 0.0)
     assert abs(c.pair.outcome.a.edited.score - w.after.score) < 1e-12  # A's side is the inspector's own result
     assert c.pair.maps.region_outline_HW is not None and c.pair.maps.region_outline_HW[20, 50]
+    assert np.array_equal(c.pair.maps_unedited.a_HW, c.pair.maps_unedited.b_HW)  # the unedited maps, one checkbox away
+    c.window.paired.unedited.setChecked(True)
+    assert f"unedited: {c.pair.outcome.a.baseline.score:.3f}" in c.window.paired.panel_a.title.text
 
 
 def test_retrained_bundle_counterparts_edits_and_switch_off(qtbot, win, store, samples) -> None:

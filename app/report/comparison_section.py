@@ -27,6 +27,7 @@ _EN = {
     "same_sae": "Both bundles hold the same SAE, so A's edits apply to B as they are.",
     "other_sae": "The bundles hold different SAEs: A's edits were carried to their counterparts in B.",
     "identical": "Both models gave bit-identical outputs: exact agreement.",
+    "identical_thresholds": "Both models gave bit-identical outputs; the verdicts differ only because the thresholds do.",
     "col_model": "Model", "col_before": "Score before", "col_after": "Score after", "col_verdict": "Verdict after",
     "col_top": "Most likely class", "col_edits": "Edits in the region",
     "delta": "B − A", "agree": "The verdicts agree.", "disagree": "The verdicts DIFFER.",
@@ -67,6 +68,7 @@ _JA = {
     "same_sae": "両バンドルは同じ SAE を持つため、A の編集はそのまま B に適用された。",
     "other_sae": "両バンドルの SAE は異なる。A の編集は B の対応する潜在変数に移された。",
     "identical": "両モデルの出力はビット単位で一致した（完全一致）。",
+    "identical_thresholds": "両モデルの出力はビット単位で一致した。判定の違いはしきい値の違いだけによる。",
     "col_model": "モデル", "col_before": "編集前スコア", "col_after": "編集後スコア", "col_verdict": "編集後の判定",
     "col_top": "最も確からしいクラス", "col_edits": "領域内の編集",
     "delta": "B − A", "agree": "判定は一致している。", "disagree": "判定が異なる。",
@@ -145,7 +147,7 @@ class _Section:
             rows.append((self.t("hash", side=side), self.b.val(x.hash, mono=True)))
         lines = [self.t("same_sae" if c.same_sae else "other_sae")]
         if c.identical:
-            lines.append(self.t("identical"))
+            lines.append(self.t("identical" if c.verdicts_agree else "identical_thresholds"))
         return [self.b.kv_table(rows), Spacer(1, 1.5 * mm), self.small(" ".join(lines))]
 
     def verdicts(self) -> list:

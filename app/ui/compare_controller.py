@@ -48,7 +48,8 @@ class PairView:
     """One paired result, and what produced it."""
 
     outcome: PairedOutcome
-    maps: PairedMaps
+    maps: PairedMaps  # after the edits
+    maps_unedited: PairedMaps
     edits_b: tuple[LatentEdit, ...]
     left_out: tuple[LatentEdit, ...]
     left_why: str
@@ -267,7 +268,9 @@ class CompareController(QObject):
             po = compare_on_image(sa, sb, mask, origin.edits, edits_b, origin.recon_only)
             rc = None if corr is None else region_counterparts(sa, sb, corr, mask, min_r=min_r, user_labels_a=labels_a,
                                                                user_labels_b=labels_b)
-            return PairView(po, paired_maps(po, sa.image_HWC.shape[:2], mask), edits_b, left, why, rc, origin, sb)
+            img = sa.image_HWC
+            return PairView(po, paired_maps(po, img.shape[:2], mask, image_HWC=img),
+                            paired_maps(po, img.shape[:2], mask, edited=False, image_HWC=img), edits_b, left, why, rc, origin, sb)
 
         self._pair_task = self._submit("compare_pair", run, win.image_token, origin)
 
@@ -390,7 +393,7 @@ class CompareController(QObject):
             text = self.tr("A's edits: {0}. B's edits: {1}.").format(describe_edits(pv.origin.edits), describe_edits(pv.edits_b))
             if pv.left_out:
                 text += " " + self.tr("Not carried to B: {0} ({1}).").format(describe_edits(pv.left_out), pv.left_why)
-            self.window.paired.show_outcome(pv.outcome, pv.maps, self.win.image.pixels_HWC, text)
+            self.window.paired.show_outcome(pv.outcome, pv.maps, pv.maps_unedited, text)
             self.window.counterparts.show_region(pv.region)
         if self._pair_dirty:
             self._pair_dirty = False

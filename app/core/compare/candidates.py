@@ -35,8 +35,10 @@ class CandidateBundle:
         return not self.reasons
 
     def text(self) -> str:
-        """"metal 2.0.0", "default 1.3.0 (the bundle open now)"."""
+        """"metal 2.0.0", "default 1.3.0 (the bundle open now)", "default 1.3.0 in default-retrained/"."""
         head = f"{self.name} {self.version}".strip()
+        if self.path.name != self.name:  # copies of one bundle differ by folder
+            head += f" in {self.path.name}/"
         return f"{head} (the bundle open now)" if self.is_a else head
 
     def why_not(self) -> str:

@@ -22,6 +22,7 @@ class PairedMaps:
     b_HW: np.ndarray | None
     difference_HW: np.ndarray | None  # B − A on DIFFERENCE_LEVELS
     region_outline_HW: np.ndarray | None  # bool: the edge of the painted region (None: the whole image)
+    part_HW: np.ndarray | None = None  # uint8 grey part under the maps (colour would compete with them), as the report draws it
     map_levels: tuple[float, float] = MAP_LEVELS
     difference_levels: tuple[float, float] = DIFFERENCE_LEVELS
 
@@ -31,8 +32,8 @@ class PairedMaps:
 
 
 def paired_maps(po: PairedOutcome, image_hw: tuple[int, int], region_HW: np.ndarray | None = None,
-                edited: bool = True) -> PairedMaps:
-    """Both maps after the edits (``edited``) or unedited, and B − A, at ``image_hw``."""
+                edited: bool = True, image_HWC: np.ndarray | None = None) -> PairedMaps:
+    """Both maps after the edits (``edited``) or unedited, and B − A, at ``image_hw`` (over ``image_HWC`` in grey)."""
     a = po.a.edited if edited else po.a.baseline
     b = po.b.edited if edited else po.b.baseline
     diff = po.map_difference_hw if edited else po.baseline_map_difference_hw
@@ -46,4 +47,5 @@ def paired_maps(po: PairedOutcome, image_hw: tuple[int, int], region_HW: np.ndar
         if r.shape != tuple(image_hw):
             r = resize_mask(r, image_hw) > 0
         outline = outline_in(r, None, max(1, round(max(image_hw) / 300)))
-    return PairedMaps(up(a.patch_map), up(b.patch_map), up(diff), outline)
+    grey = None if image_HWC is None else np.asarray(image_HWC, np.float32).mean(axis=2).round().astype(np.uint8)
+    return PairedMaps(up(a.patch_map), up(b.patch_map), up(diff), outline, grey)
