@@ -95,6 +95,7 @@ def _export(sa, img, creq, out: Path, edits=(), lang: str = "en"):  # noqa: ANN0
     return export_findings(sa, req, out)
 
 
+@pytest.mark.slow
 def test_bundle_compared_with_itself_agrees_exactly_in_the_pdf(random_bundle_dir, parts_dir, tmp_path, data_dir) -> None:
     images = _images(parts_dir)
     sa, sb, img = _open_pair(random_bundle_dir, random_bundle_dir, images[2])
@@ -117,6 +118,7 @@ def test_bundle_compared_with_itself_agrees_exactly_in_the_pdf(random_bundle_dir
     assert _attachment(res.path, "session.json")["analyses"]["compare"]["bundle_b"]["hash"] == sb.bundle.hash
 
 
+@pytest.mark.slow
 def test_retrained_bundle_counterparts_switch_off_and_folder_reach_the_pdf(random_bundle_dir, other_bundle_dir, parts_dir,
                                                                           tmp_path, data_dir) -> None:
     images = _images(parts_dir)
@@ -161,6 +163,7 @@ def test_retrained_bundle_counterparts_switch_off_and_folder_reach_the_pdf(rando
     assert "What carries the verdict on scratch parts (3 with ground truth)" in text
 
 
+@pytest.mark.slow
 def test_a_moved_threshold_changes_the_verdict_in_the_report(random_bundle_dir, parts_dir, tmp_path, data_dir) -> None:
     img_path = _images(parts_dir)[0]
     sa, _, img = _open_pair(random_bundle_dir, random_bundle_dir, img_path)
@@ -192,6 +195,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, cwd=ROOT, timeout=600)
 
 
+@pytest.mark.slow
 def test_report_session_replays_the_comparison(random_bundle_dir, other_bundle_dir, parts_dir, tmp_path, data_dir) -> None:
     images = _images(parts_dir)
     sa, sb, img = _open_pair(random_bundle_dir, other_bundle_dir, images[3])
@@ -216,6 +220,7 @@ def test_report_session_replays_the_comparison(random_bundle_dir, other_bundle_d
     assert _attachment(tmp_path / "again.pdf", "findings.json")["comparison"]["b"] == replayed["b"]
 
 
+@pytest.mark.slow
 def test_report_session_refuses_a_wrong_or_missing_bundle_b_in_one_line(random_bundle_dir, other_bundle_dir, parts_dir,
                                                                         tmp_path, data_dir) -> None:
     sa, sb, img = _open_pair(random_bundle_dir, other_bundle_dir, _images(parts_dir)[0])
@@ -233,6 +238,7 @@ def test_report_session_refuses_a_wrong_or_missing_bundle_b_in_one_line(random_b
     assert not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.slow
 def test_a_damaged_comparison_in_a_session_is_one_clear_error(random_bundle_dir, other_bundle_dir, parts_dir, tmp_path,
                                                               data_dir) -> None:
     sa, sb, img = _open_pair(random_bundle_dir, other_bundle_dir, _images(parts_dir)[0])

@@ -20,6 +20,8 @@ from PIL import Image  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from test_ui_main import WAIT_MS, _data_dir, _make_window, no_leaks, samples  # noqa: E402, F401
 
+pytestmark = pytest.mark.slow  # each test opens two bundles and runs both models (10-40 s here)
+
 from app.core.compare.counterparts import correlate_on_images, region_counterparts, translate_edits  # noqa: E402
 from app.core.compare.switch_off import switch_off_with_counterpart  # noqa: E402
 from app.core.edits import LatentEdit  # noqa: E402
