@@ -1,5 +1,5 @@
 """A scripted session for the README screenshot: open a bundle and an image, apply a mask,
-switch off the top latent, show the "after" heatmap, grab the window to a PNG.
+switch off the top latent, show the defect map's change (``--view``), grab the window to a PNG.
 
     python bench/screenshot.py --bundle model_store/default --image resources/samples/scratch_2.png \
         --mask resources/samples/scratch_2_mask.png --out docs/screenshot.png
@@ -30,7 +30,8 @@ def wait_until(app, cond, timeout_s: float = 120.0) -> None:  # noqa: ANN001
             raise TimeoutError("the GUI did not get there in time")
 
 
-def scripted_session(bundle: Path, image: Path, mask: Path | None, out: Path, size=(1366, 768), paint: bool = False) -> Path:  # noqa: ANN001
+def scripted_session(bundle: Path, image: Path, mask: Path | None, out: Path, size=(1366, 768), paint: bool = False,  # noqa: ANN001
+                     view: str = "difference", limits: tuple[float, float] | None = None) -> Path:
     from app.ui.app import make_app
 
     app = make_app()
@@ -57,7 +58,9 @@ def scripted_session(bundle: Path, image: Path, mask: Path | None, out: Path, si
     shown.clear()
     card.on_box.setChecked(False)
     wait_until(app, lambda: bool(shown) and not win.client.busy)
-    win.layers.set_mode("after")
+    win.layers.set_mode(view)
+    if limits is not None:
+        win.layers.set_limits(*limits)
     for _ in range(20):
         app.processEvents()
         time.sleep(0.01)
@@ -77,11 +80,15 @@ def main() -> int:
     ap.add_argument("--mask", default=None, help="mask PNG (default: a painted stroke)")
     ap.add_argument("--out", default="screenshot.png")
     ap.add_argument("--size", default="1366x768", help="window size in pixels")
+    ap.add_argument("--view", default="difference", choices=["before", "after", "difference"],
+                    help="the defect map layer's view (default: where the edit changed the map)")
+    ap.add_argument("--limits", default=None, help="custom contrast limits LO,HI (default: the fixed scale)")
     args = ap.parse_args()
     # never touch the user's real autosave or settings
     os.environ.setdefault("SAE_INSPECTOR_DATA_DIR", tempfile.mkdtemp(prefix="sae-shot-"))
     size = tuple(int(v) for v in args.size.split("x"))
-    out = scripted_session(Path(args.bundle), Path(args.image), Path(args.mask) if args.mask else None, Path(args.out), size)
+    out = scripted_session(Path(args.bundle), Path(args.image), Path(args.mask) if args.mask else None, Path(args.out), size,
+                           view=args.view, limits=tuple(float(v) for v in args.limits.split(",")) if args.limits else None)
     print(f"saved {out}")
     return 0
 

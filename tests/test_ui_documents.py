@@ -96,12 +96,14 @@ def test_each_image_keeps_its_document(qtbot, window, samples) -> None:
     a.on_box.click()
     w.notes.setPlainText("scratch near the rim")
     w.layers.set_mode("difference")
+    w.layers.show_latent(a.latent)  # the latent map of one latent on this image
     mask1, edits1 = w.mask.data.copy(), w.controls.edits()
     assert edits1
     w.documents.open_image(samples / "ok_1.png")
     qtbot.waitUntil(lambda: len(shown) == 1 and not w.client.busy, timeout=WAIT_MS)
     assert w.mask.is_empty() and w.controls.edits() == () and w.notes.toPlainText() == ""
     assert w.layers.mode_key() == "after"  # a new image starts with the default overlay
+    assert not w.layers.visible("latent")  # and no other image's latent map
     w.mask.rectangle(0, 0, 10, 10)
     w.region.on_committed()
     w.notes.setPlainText("looks fine")
@@ -110,6 +112,7 @@ def test_each_image_keeps_its_document(qtbot, window, samples) -> None:
     qtbot.waitUntil(lambda: len(shown) == 2 and not w.client.busy, timeout=WAIT_MS)
     assert np.array_equal(w.mask.data, mask1) and w.controls.edits() == edits1
     assert w.notes.toPlainText() == "scratch near the rim" and w.layers.mode_key() == "difference"
+    assert w.layers.visible("latent") and w.layers.latent.value() == a.latent
     assert not w.latent_panel.cards[a.latent].on_box.isChecked()
     qtbot.waitUntil(lambda: w.results.shown is not None and w.results.shown.request.edits == edits1, timeout=WAIT_MS)
     w.documents.open_image(samples / "ok_1.png")

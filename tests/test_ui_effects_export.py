@@ -318,6 +318,8 @@ def test_about_diagnostics_dialog(qtbot, window) -> None:
     assert "CPUExecutionProvider" in (dlg.value("Providers in use") or "")
     assert dlg.value("Log folder") and dlg.value("Data folder")
     assert dlg.value("GPU") is not None
+    # a bundle without an "unlike the training parts" calibration says so: no notice is ever shown
+    assert "not calibrated" in dlg.value("OOD") and not w.verdict.ood.isVisibleTo(w)
     dlg.copy_btn.click()
     clip = QGuiApplication.clipboard().text()
     assert "onnxruntime" in clip and "Log folder" in clip and numpy.__version__ in clip

@@ -198,7 +198,7 @@ def test_layers_region_outline_contrast_limits_and_contour(qtbot, window) -> Non
     assert w.canvas.heat_view.levels == (-1.0, 1.0) and "fixed" in w.canvas.colorbar.axis.labelText
     w.layers.set_limits(-0.1, 0.1)
     assert w.canvas.heat_view.levels == (-0.1, 0.1) and w.canvas.heat_view.scale == "custom"
-    assert "custom -0.1–0.1" in w.canvas.colorbar.axis.labelText
+    assert "custom -0.1–0.1" in w.canvas.colorbar.axis.labelText and not w.canvas.colorbar.axis.autoSIPrefix
     assert w.canvas.colorbar.levels() == pytest.approx((-0.1, 0.1))
     # the threshold contour of the defect map
     w.layers.set_scale("fixed")

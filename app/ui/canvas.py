@@ -179,6 +179,8 @@ class Canvas(pg.GraphicsLayoutWidget):
                                                width=14, colorMapMenu=False, label="")
         self.addItem(self.latent_colorbar, row=0, col=2)
         self.latent_colorbar.setVisible(False)
+        for bar in (self.colorbar, self.latent_colorbar):
+            bar.axis.enableAutoSIPrefix(False)  # the numbers as they are: never "(×0.001)"
         self._bar_state: dict[str, tuple] = {}
         self.heat_view: HeatmapView | None = None  # what the defect map layer shows now (tests read it)
         self.latent_view: HeatmapView | None = None
