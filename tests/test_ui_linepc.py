@@ -7,6 +7,7 @@ manager is tests/test_ui_linepc_xvfb.py.)"""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -75,8 +76,10 @@ def test_fits_the_screen_and_never_resizes_itself(qtbot, no_leaks, random_bundle
         assert hint.width() <= size[0] and hint.height() <= size[1], f"minimum {hint.width()}×{hint.height()}"
         cards = _cards(qtbot, w)
         cards[0].on_box.click()
-        w.documents.open_image(samples / "ok_1.png")
-        qtbot.waitUntil(lambda: Path(w.image.path).name == "ok_1.png" and not w.client.busy, timeout=WAIT_MS)
+        long_name = samples / ("line7_station3_camera2_" + "lot-20261128-" * 12 + "part.png")  # as a line's file names run
+        shutil.copy(samples / "ok_1.png", long_name)
+        w.documents.open_image(long_name)
+        qtbot.waitUntil(lambda: Path(w.image.path) == long_name and not w.client.busy, timeout=WAIT_MS)
         w.tabs.setCurrentIndex(1)
         w.effects.top.setValue(8)
         w.effects.controls.setValue(8)
