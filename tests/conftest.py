@@ -32,6 +32,11 @@ SLOW_TESTS = {
     "test_packaging.py::test_runtime_modules_do_not_import_torch_at_module_level",
     "test_packaging.py::test_self_test_runs_without_torch",
     "test_ui_autosave.py::test_two_instances_and_a_crash_marker",
+    "test_compare.py::test_a_bundle_compared_with_itself_agrees_exactly",
+    "test_compare.py::test_correlate_on_images_keeps_the_open_image_and_uses_the_cache",
+    "test_detection_metrics.py::test_classification_summary_and_png",
+    "test_ood.py::test_analyze_json_reports_the_reading",
+    "test_synth.py::test_deterministic_and_order_independent", "test_synth.py::test_generate_dataset_layout_and_resume",
 }
 
 

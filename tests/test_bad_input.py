@@ -350,6 +350,7 @@ def test_truncated_onnx_with_matching_hash_is_refused_at_load(bundle_copy: Path)
     assert ei.value.code == "bad_file" and "suffix.onnx" in ei.value.message
 
 
+@pytest.mark.slow  # builds the torch backend it hands over to
 def test_onnx_runtime_refusing_a_graph_hands_over(bundle_copy: Path) -> None:
     """A well-formed graph that ONNX Runtime cannot run (an unknown operator): the session moves on, visibly."""
     from app.core.backends.onnx_backend import OnnxBackend
