@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def wait_until(app, cond, timeout_s: float = 120.0) -> None:  # noqa: ANN001
+def wait_until(app, cond, timeout_s: float = 600.0) -> None:  # noqa: ANN001
     t0 = time.perf_counter()
     while not cond():
         app.processEvents()
