@@ -17,9 +17,11 @@ APP_NAME = "sae-inspector"
 RUNTIME_COMMANDS = ("analyze", "rank", "dose", "rank_folder", "compare_folder", "report", "validate", "self_test", "common")
 
 # Never needed at run time by the inspector; each would add tens to hundreds of MB.
+# scipy stays in: the comparison's latent counterparts (app/core/compare/counterparts.py) keep
+# their co-occurrence counts in scipy.sparse, and compare-folder and the GUI's comparison run on a line PC.
 ALWAYS_EXCLUDE = [
     "tkinter", "_tkinter", "IPython", "jupyter", "notebook", "pytest", "_pytest", "hypothesis", "pytestqt",
-    "sklearn", "skimage", "scipy", "pandas", "onnx", "onnxscript", "ml_dtypes",
+    "sklearn", "skimage", "pandas", "onnx", "onnxscript", "ml_dtypes",
     "PyQt5", "PyQt6", "PySide2", "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.Qt3DCore",
     "PySide6.QtQuick", "PySide6.QtQml", "PySide6.QtMultimedia", "PySide6.QtCharts", "PySide6.QtDataVisualization",
     "pyqtgraph.opengl", "ruff", "pip", "setuptools", "pkg_resources", "wheel",

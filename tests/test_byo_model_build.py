@@ -223,3 +223,15 @@ def test_the_written_config_reads_back_identically(imported: Path) -> None:
     ext = read_vit_json(imported / "vit_config.json")
     again = parse_vit_json(json.loads(json.dumps(ext.to_json())))
     assert again == ext and ext.preprocess.resize == "shorter_crop"
+
+
+def test_build_bundle_takes_the_folder_import_timm_wrote(imported: Path) -> None:
+    """`--vit vit_dir` alone: the weights and vit_config.json inside it."""
+    from app.pipeline.build_bundle import _load_external_vit
+    from app.pipeline.timm_import.vit_json import read_vit_json
+
+    vit, prep, classes = _load_external_vit(imported, None)
+    ext = read_vit_json(imported / "vit_config.json")
+    assert vit.cfg == ext.vit and prep == ext.preprocess and classes == ext.classes
+    with pytest.raises(InspectorError, match="--vit needs --vit-config"):
+        _load_external_vit(imported / "vit.safetensors", None)

@@ -134,7 +134,7 @@ _BLOCK_TORCH = textwrap.dedent(
     import importlib, sys
     class _NoTorch:
         def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in ("torch", "torchvision", "timm", "sklearn", "skimage", "scipy", "onnx", "onnxscript"):
+            if name.split(".")[0] in ("torch", "torchvision", "timm", "sklearn", "skimage", "onnx", "onnxscript"):
                 raise ModuleNotFoundError(f"No module named {name!r} (blocked: not in cpu-lite)", name=name)
             return None
     sys.meta_path.insert(0, _NoTorch())
@@ -146,7 +146,7 @@ _BLOCK_TORCH = textwrap.dedent(
 def test_runtime_modules_do_not_import_torch_at_module_level() -> None:
     """What cpu-lite ships must import without torch (and without the training-only libraries)."""
     mods = ["app.cli.entry", "app.cli.self_test", "app.cli.analyze", "app.cli.rank", "app.cli.dose", "app.cli.report",
-            "app.cli.rank_folder", "app.cli.validate", "app.core.session", "app.core.diagnostics",
+            "app.cli.rank_folder", "app.cli.compare_folder", "app.cli.validate", "app.core.session", "app.core.diagnostics",
             "app.core.logging_setup", "app.core.causal", "app.report.export", "app.ui.app", "app.ui.main_window"]
     code = _BLOCK_TORCH.replace("ROOT", repr(str(ROOT))) + textwrap.dedent(
         f"""

@@ -143,7 +143,8 @@ def test_bundle_from_an_existing_vit(tiny_build, tmp_path):
     torch.manual_seed(5)
     vit = build_vit(__import__("app.core.vit_config", fromlist=["ViTConfig"]).ViTConfig.from_json(info["vit"]), 1)
     save_file({k: v.contiguous() for k, v in vit.state_dict().items()}, str(tmp_path / "mine.safetensors"))
-    (tmp_path / "mine.json").write_text(json.dumps({"vit": info["vit"], "hooked_layer": 1, "classes": info["classes"]}))
+    (tmp_path / "mine.json").write_text(json.dumps({"vit": info["vit"], "hooked_layer": 1, "classes": info["classes"],
+                                                    "preprocess": PRESETS["tiny"].train.preprocessing().to_json()}))
     new_work = tmp_path / "w"
     new_work.mkdir()
     (new_work / "data").symlink_to(work / "data")
@@ -173,7 +174,8 @@ def test_focus_on_mvtec_layout_with_every_training_image_recorded(tiny_build, tm
     data = tmp_path / "data"
     shutil.copytree(work / "data", data, ignore=lambda d, names: [n for n in names if Path(d).name == "train" and n != "good"])
     info = json.loads((work / "vit" / "train_config.json").read_text())
-    (tmp_path / "vit.json").write_text(json.dumps({"vit": info["vit"], "hooked_layer": 1, "classes": info["classes"]}))
+    (tmp_path / "vit.json").write_text(json.dumps({"vit": info["vit"], "hooked_layer": 1, "classes": info["classes"],
+                                                   "preprocess": PRESETS["tiny"].train.preprocessing().to_json()}))
     new_work = tmp_path / "w"
     build_bundle(tmp_path / "b", replace(PRESETS["tiny"], record_train=0), new_work, data=data,
                  vit_weights=work / "vit" / "vit.safetensors", vit_config=tmp_path / "vit.json", progress=False, log=lambda s: None)

@@ -338,9 +338,6 @@ class RankResult:
         """One sentence saying how the best of N is tested (for the UI and the PDF)."""
         return CORRECTION_TEXT.format(r=self.replicates, n=len(self.latents), pmin=1.0 / (self.replicates + 1))
 
-    def by_id(self, latent: int) -> RankedLatent | None:
-        return next((r for r in self.latents if r.id == latent), None)
-
     @property
     def region_patches(self) -> int:
         return int(np.count_nonzero(self.m_P > 0))

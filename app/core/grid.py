@@ -10,9 +10,13 @@ latent maps all go through these functions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
+
+if TYPE_CHECKING:
+    from app.core.vit_config import ViTConfig
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,7 @@ class PatchGrid:
     num_prefix_tokens: int = 1  # CLS and register tokens, before the patches
 
     @classmethod
-    def of(cls, vit_cfg: "ViTConfig") -> PatchGrid:  # noqa: F821 - the config module imports nothing of ours
+    def of(cls, vit_cfg: ViTConfig) -> PatchGrid:
         gh, gw = vit_cfg.grid_size
         return cls(gh, gw, vit_cfg.num_prefix_tokens)
 
