@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from app.core.dictionary import ANY_DEFECT, FeatureDictionary
+from app.core.dictionary import ANY_DEFECT, FeatureDictionary, label_class_name
 from app.core.grid import PatchGrid
 from app.core.sae import encode
 from app.pipeline.dictionary_builder import best_latents_per_class, build_dictionary, draw_exemplar_crop
@@ -17,11 +17,12 @@ from app.pipeline.dictionary_builder import best_latents_per_class, build_dictio
 SIZE = 48
 
 
-def _write_dataset(root: Path, seed: int = 0, surfaces: bool = True) -> None:
+def _write_dataset(root: Path, seed: int = 0, surfaces: bool = True, one_surface: bool = False) -> None:
     """10 random 48x48 images: train good/scratch, test good/scratch/stain, rectangle masks,
-    and (``surfaces``) a two-element surface map (left half / right half)."""
+    and (``surfaces``) a two-element surface map (left half / right half); ``one_surface``:
+    metal everywhere, and a legend that also names an element no part has."""
     rng = np.random.default_rng(seed)
-    legend = {"1": "metal", "2": "paint"}
+    legend = {"1": "metal", "2": "paint"} if not one_surface else {"1": "metal", "2": "paint", "3": "rubber"}
     root.mkdir(parents=True)
     if surfaces:
         (root / "surface_masks").mkdir()
@@ -45,20 +46,21 @@ def _write_dataset(root: Path, seed: int = 0, surfaces: bool = True) -> None:
             if not surfaces:
                 continue
             surf = np.ones((SIZE, SIZE), np.uint8)
-            surf[:, SIZE // 2 :] = 2
+            if not one_surface:
+                surf[:, SIZE // 2 :] = 2
             sd = root / "surface_masks" / split / label
             sd.mkdir(parents=True, exist_ok=True)
             cv2.imwrite(str(sd / f"{name}.png"), surf)
 
 
-def _build(tmp: Path, surfaces: bool = True):  # noqa: ANN202
+def _build(tmp: Path, surfaces: bool = True, one_surface: bool = False):  # noqa: ANN202
     from app.core.backends.select import open_backend
     from app.pipeline.dataset import scan_dataset
     from app.pipeline.random_bundle import make_random_bundle
     from app.pipeline.record import open_recording, record_activations
 
     bundle = make_random_bundle(tmp / "bundle", seed=3, with_dictionary=False)
-    _write_dataset(tmp / "data", surfaces=surfaces)
+    _write_dataset(tmp / "data", surfaces=surfaces, one_surface=one_surface)
     ds = scan_dataset(tmp / "data", val_fraction=0.0)
     m = bundle.manifest
     grid = PatchGrid.of(m.vit)
@@ -74,6 +76,15 @@ def _build(tmp: Path, surfaces: bool = True):  # noqa: ANN202
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
     return _build(tmp_path_factory.mktemp("dict"))
+
+
+def test_a_background_or_absent_surface_names_no_latent(tmp_path: Path) -> None:
+    """An element on every patch has chance level ~1 (any latent would look skilled at it) and one
+    on no test patch has no AP: neither becomes a region class, so no label can name them."""
+    _, _, rec, d = _build(tmp_path, one_surface=True)
+    assert rec.header["surface_elements"] == ["metal", "paint", "rubber"]
+    assert d.region_classes == ("scratch", "stain", ANY_DEFECT)
+    assert not any(label_class_name(lab) in ("metal", "paint", "rubber") for lab in d.labels)
 
 
 def test_a_folder_without_surface_masks_builds(tmp_path: Path) -> None:

@@ -46,6 +46,10 @@ CHUNK_TOKENS = 8192  # tokens encoded at once (dense codes of one chunk: CHUNK_T
 _PAD_GRAY = 114
 
 
+# A surface element on more than this share of the test patches is the part's background, not a region.
+MAX_SURFACE_SHARE = 0.9
+
+
 def _chunks(ids: Sequence[int], per_chunk: int) -> list[list[int]]:
     ids = list(ids)
     return [ids[i : i + per_chunk] for i in range(0, len(ids), per_chunk)]
@@ -300,7 +304,17 @@ def build_dictionary(
         lab_NP = recording.defect_label_NP()[used_test].reshape(-1)
         # explicit row count: a folder without surface_masks/ has zero surface columns (reshape(-1, 0) is undefined)
         surf = np.asarray(recording.surface_cover_NPE[used_test], np.float32).reshape(len(used_test) * n_p, len(surfaces))
-        parts_K = [lab_NP[:, None] == np.arange(1, n_def + 1)[None, :], surf >= LABEL_MIN_COVER]
+        surf_on = surf >= LABEL_MIN_COVER
+        # A surface element absent from this product's test parts (the generator lists every
+        # product's elements) has no AP, and one that covers nearly every patch has a chance level
+        # near 1 that makes any latent look skilled at it: neither can name a latent.
+        share = surf_on.mean(axis=0) if surf_on.shape[0] else np.zeros(len(surfaces))
+        keep = (share > 0) & (share < MAX_SURFACE_SHARE)
+        surfaces = tuple(name for name, k in zip(surfaces, keep, strict=True) if k)
+        surf_on = surf_on[:, keep]
+        region_classes = defect_types + surfaces + ((ANY_DEFECT,) if pooled else ())
+        k_all = len(region_classes)
+        parts_K = [lab_NP[:, None] == np.arange(1, n_def + 1)[None, :], surf_on]
         if pooled:
             parts_K.append((lab_NP > 0)[:, None])
         onehot = np.concatenate(parts_K, axis=1)
