@@ -48,7 +48,7 @@ bench-hostile: setup
 	$(BIN)/python bench/hostile_inputs.py
 
 bundle: setup
-	$(BIN)/python main.py build-bundle --preset default
+	$(BIN)/python main.py build-bundle --preset metal
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,6 +1,7 @@
 """`main.py build-bundle`: data → ViT → recording → SAE grid → choice → dictionary → bundle.
 
-    python main.py build-bundle --preset default                 # rebuilds model_store/default
+    python main.py build-bundle --preset metal                   # rebuilds model_store/metal (the app's default)
+    python main.py build-bundle --preset mixed                   # rebuilds model_store/mixed (the mixed-surface model)
     python main.py build-bundle --data MY_MVTEC_FOLDER --out model_store/mine
     python main.py build-bundle --data D --vit W.safetensors --vit-config C.json --out B
 
@@ -14,7 +15,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from app.core.paths import app_root
+from app.core.paths import DEFAULT_BUNDLE_NAME, app_root
 
 ROOT = app_root()
 
@@ -22,7 +23,9 @@ ROOT = app_root()
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from app.pipeline.presets import PRESETS
 
-    p.add_argument("--preset", choices=sorted(PRESETS), default="default")
+    # the preset that builds the app's default bundle
+    p.add_argument("--preset", choices=sorted(PRESETS), default=DEFAULT_BUNDLE_NAME,
+                   help=f"build preset (default: {DEFAULT_BUNDLE_NAME}, the app's default bundle)")
     p.add_argument("--data", help="your dataset in MVTec AD layout (default: the preset's synthetic data)")
     p.add_argument("--vit", help="use an existing ViT (timm-named safetensors) instead of training one")
     p.add_argument("--vit-config", help="JSON with vit, hooked_layer, classes (and optionally preprocess)")

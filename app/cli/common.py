@@ -14,7 +14,7 @@ from typing import Any
 from app.core.edits import LatentEdit, parse_edit
 from app.core.errors import InspectorError
 from app.core.jsonsafe import dumps, to_jsonable
-from app.core.paths import default_bundle_dir
+from app.core.paths import DEFAULT_BUNDLE_NAME, default_bundle_dir
 
 __all__ = ["DEFAULT_BUNDLE", "add_bundle_args", "ensure_out_dir", "open_and_analyze", "open_session", "parse_edits",
            "print_json", "refuse_overwrite", "result_header", "to_jsonable", "write_all_or_nothing"]
@@ -23,7 +23,7 @@ DEFAULT_BUNDLE = default_bundle_dir()
 
 
 def add_bundle_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--bundle", default=str(DEFAULT_BUNDLE), help="model bundle folder (default: model_store/default)")
+    p.add_argument("--bundle", default=str(DEFAULT_BUNDLE), help=f"model bundle folder (default: model_store/{DEFAULT_BUNDLE_NAME})")
     p.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx"])
     p.add_argument("--device", default="auto", help="auto, cpu or cuda:0")
 

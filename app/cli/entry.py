@@ -14,6 +14,7 @@ from app import __version__
 from app.cli import COMMANDS
 from app.cli.bounds import check_args
 from app.core.errors import InspectorError
+from app.core.paths import DEFAULT_BUNDLE_NAME
 
 EXIT_USER_ERROR = 2
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def _gui_parser() -> argparse.ArgumentParser:
         epilog="Headless subcommands: " + ", ".join(COMMANDS) + ". Run 'main.py COMMAND --help' for each.",
     )
     p.add_argument("image", nargs="?", help="part image to open")
-    p.add_argument("--bundle", help="model bundle folder (default: model_store/default)")
+    p.add_argument("--bundle", help=f"model bundle folder (default: model_store/{DEFAULT_BUNDLE_NAME})")
     p.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx"])
     p.add_argument("--self-test", action="store_true", help="check the default bundle on every backend and exit")
     p.add_argument("--version", action="version", version=f"SAE Inspector {__version__}")

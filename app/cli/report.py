@@ -16,6 +16,7 @@ from typing import Any
 
 from app.cli.common import DEFAULT_BUNDLE, parse_edits
 from app.core.errors import InspectorError
+from app.core.paths import DEFAULT_BUNDLE_NAME
 
 DOSE_RANGE = 4.0
 DOSE_POINTS = 21
@@ -24,7 +25,7 @@ DOSE_POINTS = 21
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("image", nargs="?", help="part image (omit with --session)")
     p.add_argument("--session", help="replay a session file (S.json, or a findings PDF that carries one)")
-    p.add_argument("--bundle", help="model bundle folder (default: the session's, else model_store/default)")
+    p.add_argument("--bundle", help=f"model bundle folder (default: the session's, else model_store/{DEFAULT_BUNDLE_NAME})")
     p.add_argument("--compare-bundle", metavar="DIR", help="with --session: where the session's bundle B is now, if it moved")
     p.add_argument("--backend", default=None, choices=["auto", "torch", "onnx"], help="default: auto (or the session's)")
     p.add_argument("--device", default="auto", help="auto, cpu or cuda:0")

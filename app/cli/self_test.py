@@ -74,15 +74,15 @@ def _fail(text: str) -> int:
     return 1
 
 
-def _part_image(folder: Path) -> Path:
-    """A shipped sample if there is one, else a synthetic brushed-metal part with a scratch."""
+def _part_image(folder: Path, bundle_path: Path) -> Path:
+    """The first of the bundle's own shipped samples (``resources/samples/<bundle folder>/``), a part of the
+    product it was trained on; else a synthetic brushed-metal part with a scratch."""
+    from app.core.file_listing import list_samples, samples_folder
     from app.core.paths import resource_path
 
-    samples = resource_path("resources", "samples")
-    if samples.is_dir():
-        for p in sorted(samples.iterdir()):
-            if p.suffix.lower() in (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"):
-                return p
+    shipped = list_samples(samples_folder(resource_path("resources", "samples"), bundle_path))
+    if shipped:
+        return shipped[0]
     from PIL import Image
 
     rng = np.random.default_rng(0)
@@ -305,7 +305,7 @@ def run_self_test(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="sae-self-test-") as tmp:
         out = Path(tmp)
         try:
-            img = load_image(_part_image(out))
+            img = load_image(_part_image(out, bundle_path))
         except InspectorError as exc:
             return _fail(f"the test image cannot be loaded: {exc.message}")
         print(f"image {Path(img.path).name} {img.size[0]}x{img.size[1]}")

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.paths import DEFAULT_BUNDLE_NAME
+
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
 _SAMPLE_RE = re.compile(r"^(?P<kind>[A-Za-z]+)_(?P<n>\d+)$")
 MAX_LISTED_MANIFEST_BYTES = 1 << 20  # a manifest larger than this is listed by its folder name only
@@ -38,8 +40,9 @@ def list_images(folder: Path) -> list[Path]:
     )
 
 
-def list_bundles(store: Path, first: str = "default") -> list[Path]:
-    """Folders of ``store`` that hold a ``bundle.json``; the folder named ``first`` first, then by name."""
+def list_bundles(store: Path, first: str = DEFAULT_BUNDLE_NAME) -> list[Path]:
+    """Folders of ``store`` that hold a ``bundle.json``; the folder named ``first`` (the app's default bundle
+    unless told) first, then the others by name."""
     if not store.is_dir():
         return []
     found = [p for p in store.iterdir() if (p / "bundle.json").is_file()]
@@ -87,5 +90,5 @@ def bundle_entry(folder: Path) -> BundleEntry:
     return BundleEntry(folder, name, _one_line(raw.get("version")), _one_line(raw.get("description")))
 
 
-def bundle_entries(store: Path, first: str = "default") -> list[BundleEntry]:
+def bundle_entries(store: Path, first: str = DEFAULT_BUNDLE_NAME) -> list[BundleEntry]:
     return [bundle_entry(p) for p in list_bundles(store, first)]

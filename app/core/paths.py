@@ -23,6 +23,11 @@ def resource_path(*parts: str) -> Path:
     return app_root().joinpath(*parts)
 
 
+#: The folder under ``model_store/`` (and ``resources/samples/``) of the bundle the app opens when none is
+#: named: one product line's model, built by the build preset of the same name.
+DEFAULT_BUNDLE_NAME = "metal"
+
+
 def default_bundle_dir() -> Path:
-    """``model_store/default``: the bundle the app opens when none is named."""
-    return resource_path("model_store", "default")
+    """``model_store/<DEFAULT_BUNDLE_NAME>``: the bundle the app opens when none is named."""
+    return resource_path("model_store", DEFAULT_BUNDLE_NAME)

@@ -271,8 +271,7 @@ def build_bundle(
     # 8. a staging bundle, then fidelity and causal sanity through the real engine
     from app.pipeline.bundle_writer import write_bundle
 
-    name = "default" if preset.name == "default" else f"{preset.name}"
-    common = dict(name=name, version=preset.version, classes=tuple(classes), threshold=threshold, vit=vit, preprocess=prep,
+    common = dict(name=preset.name, version=preset.version, classes=tuple(classes), threshold=threshold, vit=vit, preprocess=prep,
                   sae_cfg=sae_cfg, sae_weights=sae_w, dictionary=dictionary)
     stage = work / "bundle_stage"
     with ctx.step("staging bundle (ONNX export)"):
