@@ -5,7 +5,8 @@
 #   packaging/build.sh gpu        # CUDA torch + onnxruntime-gpu (venv from `make setup GPU=1`)
 #
 # Output: dist/sae-inspector-<variant>/sae-inspector  (run it with --self-test).
-# Embeds model_store/default; SAE_BUNDLE_DIR=DIR embeds another bundle as the default.
+# Embeds every bundle folder of model_store/ (each with its resources/samples/<name>/); the app's default is
+# model_store/metal, and SAE_BUNDLE_DIR=DIR embeds another bundle in its place.
 # Environment: PYTHON (default .venv/bin/python), DIST (default dist), WORK (default build/pyinstaller).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -8,10 +8,10 @@
 # uses, then runs the self-test with CUDA made mandatory for both backends
 # (SAE_INSPECTOR_REQUIRE_CUDA=1): exit 0 only if torch-cuda and the CUDA execution provider
 # both ran and agree with the CPU backends within 1e-4.
-# Environment: BUNDLE (default model_store/default), PYTHON (default .venv/bin/python).
+# Environment: BUNDLE (default model_store/metal, the app's default bundle), PYTHON (default .venv/bin/python).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUNDLE="${BUNDLE:-model_store/default}"
+BUNDLE="${BUNDLE:-model_store/metal}"
 PYTHON="${PYTHON:-.venv/bin/python}"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 export SAE_INSPECTOR_REQUIRE_CUDA=1

@@ -34,27 +34,47 @@ TORCH_EXCLUDE = [
 ]
 
 
-def bundle_source() -> Path:
-    """The bundle embedded as model_store/default: ``$SAE_BUNDLE_DIR`` or model_store/default."""
-    src = Path(os.environ.get("SAE_BUNDLE_DIR") or ROOT / "model_store" / "default").resolve()
+def _default_name() -> str:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from app.core.paths import DEFAULT_BUNDLE_NAME
+
+    return DEFAULT_BUNDLE_NAME
+
+
+def bundle_sources() -> dict[str, Path]:
+    """Every bundle the package carries, by its folder under ``model_store/`` there: each folder of the
+    repository's ``model_store/`` that holds a ``bundle.json``, with ``$SAE_BUNDLE_DIR`` (when set) in
+    place of the app's default bundle (``model_store/<DEFAULT_BUNDLE_NAME>``)."""
+    default = _default_name()
+    store = ROOT / "model_store"
+    found = {p.name: p.resolve() for p in sorted(store.iterdir()) if (p / "bundle.json").is_file()} if store.is_dir() else {}
+    src = Path(os.environ.get("SAE_BUNDLE_DIR") or store / default).resolve()
     if not (src / "bundle.json").is_file():
+        found.pop(default, None)
         if os.environ.get("SAE_ALLOW_NO_BUNDLE") == "1":
-            print(f"WARNING: no model bundle at {src}; the package will have none", file=sys.stderr)
-            return src
+            print(f"WARNING: no model bundle at {src}; the package will have no default bundle", file=sys.stderr)
+            return found
         raise SystemExit(f"error: no model bundle at {src} (build it with `make bundle`, point SAE_BUNDLE_DIR at "
                          f"one, or set SAE_ALLOW_NO_BUNDLE=1)")
-    return src
+    found[default] = src
+    return found
+
+
+def _files(folder: Path, dest: str) -> list[tuple[str, str]]:
+    return [(str(f), dest) for f in sorted(folder.iterdir()) if f.is_file() and not f.name.startswith(".")]
 
 
 def datas() -> list[tuple[str, str]]:
-    """(source, folder in the package): the default bundle, samples, fonts, icons and translations."""
+    """(source, folder in the package): every bundle with its own samples, fonts, icons and translations."""
     out: list[tuple[str, str]] = []
-    src = bundle_source()
-    if src.is_dir():
-        for f in sorted(src.iterdir()):
-            if f.is_file() and not f.name.startswith("."):
-                out.append((str(f), "model_store/default"))
-    for sub in ("samples", "fonts", "icons", "i18n"):  # i18n: the Qt translations (.qm) of §4
+    for name, src in bundle_sources().items():
+        out += _files(src, f"model_store/{name}")
+        # its samples: resources/samples/<its source folder's name>/ (a bundle from elsewhere may have none)
+        samples = ROOT / "resources" / "samples" / src.name
+        if samples.is_dir():
+            out += _files(samples, f"resources/samples/{name}")
+    for sub in ("fonts", "icons", "i18n"):  # i18n: the Qt translations (.qm) of §4
         d = ROOT / "resources" / sub
         if not d.is_dir():
             continue
@@ -62,7 +82,7 @@ def datas() -> list[tuple[str, str]]:
             if f.is_file() and not f.name.startswith("."):
                 out.append((str(f), str(Path("resources") / f.parent.relative_to(ROOT / "resources"))))
     # the Japanese font is not kept in the repository: it comes from the pinned japanize-matplotlib wheel
-    sys.path.insert(0, str(ROOT))
+    _default_name()  # the repository on sys.path
     from app.core.resources import japanese_font_path
 
     font = japanese_font_path()

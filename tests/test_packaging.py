@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core.paths import DEFAULT_BUNDLE_NAME
+
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "packaging"
 SPECS = ("sae_inspector_cpu_lite.spec", "sae_inspector_gpu.spec")
@@ -56,6 +58,10 @@ def _dest(datas: list[tuple[str, str]]) -> set[str]:
     return {f"{dst}/{Path(src).name}" for src, dst in datas}
 
 
+def _shipped_bundles() -> list[str]:
+    return sorted(p.name for p in (ROOT / "model_store").iterdir() if (p / "bundle.json").is_file())
+
+
 def test_cpu_lite_spec_excludes_torch_and_embeds_the_data(random_bundle_dir: Path, monkeypatch) -> None:
     calls = _run_spec("sae_inspector_cpu_lite.spec", random_bundle_dir, monkeypatch)
     a = calls["Analysis"][1]
@@ -63,7 +69,14 @@ def test_cpu_lite_spec_excludes_torch_and_embeds_the_data(random_bundle_dir: Pat
         assert mod in a["excludes"], mod
     assert not a["runtime_hooks"]
     dest = _dest(a["datas"])
-    assert "model_store/default/bundle.json" in dest and "model_store/default/suffix.onnx" in dest
+    # $SAE_BUNDLE_DIR (here the random bundle) is embedded as the app's default; every other shipped bundle as itself
+    assert f"model_store/{DEFAULT_BUNDLE_NAME}/bundle.json" in dest and f"model_store/{DEFAULT_BUNDLE_NAME}/suffix.onnx" in dest
+    assert (str(random_bundle_dir.resolve() / "bundle.json"), f"model_store/{DEFAULT_BUNDLE_NAME}") in a["datas"]
+    for name in set(_shipped_bundles()) - {DEFAULT_BUNDLE_NAME}:
+        assert f"model_store/{name}/bundle.json" in dest, name
+        samples = [f"resources/samples/{name}/{p.name}" for p in (ROOT / "resources" / "samples" / name).glob("*.png")]
+        assert samples and set(samples) <= dest, name
+    assert not any(d.startswith(f"resources/samples/{DEFAULT_BUNDLE_NAME}/") for d in dest)  # the random bundle has none
     assert "resources/fonts/ipaexg.ttf" in dest
     assert "resources/icons/sae-inspector.png" in dest
     hidden = set(a["hiddenimports"])
@@ -79,8 +92,47 @@ def test_gpu_spec_keeps_torch_and_has_the_cuda_hook(random_bundle_dir: Path, mon
     assert "torch" not in a["excludes"]
     assert any(Path(h).name == "rthook_cuda.py" for h in a["runtime_hooks"])
     assert "app.core.vit" in a["hiddenimports"]
-    assert "model_store/default/bundle.json" in _dest(a["datas"])
+    assert f"model_store/{DEFAULT_BUNDLE_NAME}/bundle.json" in _dest(a["datas"])
     assert calls["EXE"][1]["upx"] is False
+
+
+def test_every_bundle_folder_is_embedded_with_its_own_samples(random_bundle_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """Each folder of model_store/ that holds a bundle goes in as model_store/<name> with resources/samples/<name>/;
+    $SAE_BUNDLE_DIR takes the default's place, with the samples of its own folder name."""
+    root = tmp_path / "repo"
+    names = (DEFAULT_BUNDLE_NAME, "pcb", "mixed")
+    for name in names:
+        shutil.copytree(random_bundle_dir, root / "model_store" / name)
+        (root / "resources" / "samples" / name).mkdir(parents=True)
+        (root / "resources" / "samples" / name / "ok_1.png").write_bytes(b"png")
+    (root / "model_store" / "notes").mkdir()  # no bundle.json: not a bundle
+    (root / "resources" / "samples" / "orphan").mkdir()  # samples of no bundle
+    (root / "resources" / "samples" / "orphan" / "ok_1.png").write_bytes(b"png")
+    monkeypatch.syspath_prepend(str(PKG))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    sys.modules.pop("spec_common", None)
+    import spec_common as sc
+
+    monkeypatch.setattr(sc, "ROOT", root)
+    monkeypatch.delenv("SAE_BUNDLE_DIR", raising=False)
+    datas = set(sc.datas())
+    for name in names:
+        assert (str(root / "model_store" / name / "bundle.json"), f"model_store/{name}") in datas
+        assert (str(root / "resources" / "samples" / name / "ok_1.png"), f"resources/samples/{name}") in datas
+    assert not any(dst.endswith(("/notes", "/orphan")) for _, dst in datas)
+
+    monkeypatch.setenv("SAE_BUNDLE_DIR", str(root / "model_store" / "pcb"))
+    datas = set(sc.datas())
+    assert (str(root / "model_store" / "pcb" / "bundle.json"), f"model_store/{DEFAULT_BUNDLE_NAME}") in datas
+    assert (str(root / "resources" / "samples" / "pcb" / "ok_1.png"), f"resources/samples/{DEFAULT_BUNDLE_NAME}") in datas
+    assert (str(root / "model_store" / "pcb" / "bundle.json"), "model_store/pcb") in datas  # still itself as well
+    assert not any(src.startswith(str(root / "model_store" / DEFAULT_BUNDLE_NAME)) for src, _ in datas)
+    sys.modules.pop("spec_common", None)
+
+
+def test_gpu_check_defaults_to_the_apps_default_bundle() -> None:
+    text = (PKG / "gpu_check.sh").read_text(encoding="utf-8")
+    assert f'BUNDLE="${{BUNDLE:-model_store/{DEFAULT_BUNDLE_NAME}}}"' in text
 
 
 def test_spec_refuses_a_missing_bundle(tmp_path: Path, monkeypatch) -> None:
