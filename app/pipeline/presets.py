@@ -59,10 +59,11 @@ def _product(name: str, notes: dict[str, str]) -> BuildPreset:
 
 
 #: The product lines that have a bundle in model_store/ (one model per product, as MVTec AD is organised).
-PRODUCT_PRESETS = ("metal", "pcb")
+PRODUCT_PRESETS = ("metal", "textile", "pcb")
 
 PRESETS: dict[str, BuildPreset] = {
     "metal": _product("metal", {"product": "a brushed or turned metal part"}),
+    "textile": _product("textile", {"product": "a woven textile web"}),
     "pcb": _product("pcb", {"product": "a printed circuit board"}),
     # under 2 h on the 2-core CPU in all; the ViT alone ~40 min on an idle machine (bf16 autocast, AVX512-BF16).
     # the mixed-surface model of every surface kind (built as preset `default` before the product bundles)
