@@ -279,3 +279,44 @@ def test_auto_races_agreeing_backends(random_bundle_dir: Path) -> None:
     notices: list[str] = []
     fb = open_backend(load_bundle(random_bundle_dir), "auto", on_notice=notices.append)
     assert notices == [] and set(fb.warmup_ms) == {"torch", "onnx"}
+
+
+# --- what a backend loads is what was validated, even when it is built later ----------------------
+def test_a_backend_built_after_the_files_changed_is_refused(bundle_copy: Path) -> None:
+    """A bundle rebuilt or edited in place after it was loaded: a backend built later (a fallback, hours into
+    a session) refuses the new bytes instead of running a model the bundle hash does not pin."""
+    from app.core.backends.onnx_backend import OnnxBackend
+    from app.core.backends.torch_backend import TorchBackend
+
+    b = load_bundle(bundle_copy)
+    rewrite_tensors(bundle_copy / "vit.safetensors", lambda a: a.update({"head.weight": a["head.weight"] * -2.0}))
+    with pytest.raises(InspectorError) as ei:
+        TorchBackend(b, "cpu")
+    assert ei.value.code == "bad_hash" and "vit.safetensors" in ei.value.message and "since" in ei.value.message
+    OnnxBackend(b, "cpu")  # the graphs are unchanged
+    shutil.copy(bundle_copy / "prefix.onnx", bundle_copy / "suffix.onnx")
+    with pytest.raises(InspectorError) as ei:
+        OnnxBackend(b, "cpu")
+    assert ei.value.code == "bad_hash" and "suffix.onnx" in ei.value.message
+
+
+def test_a_hand_over_to_a_changed_file_is_refused_with_a_notice(bundle_copy: Path) -> None:
+    from app.core.backends.select import open_backend
+
+    class _Failing:
+        def __init__(self, inner) -> None:  # noqa: ANN001
+            self.info = inner.info
+
+        def prefix(self, x):  # noqa: ANN001, ANN201
+            raise RuntimeError("out of memory (injected)")
+
+        suffix = prefix
+
+    notices: list[str] = []
+    fb = open_backend(load_bundle(bundle_copy), "onnx", "cpu", on_notice=notices.append)
+    rewrite_tensors(bundle_copy / "vit.safetensors", lambda a: a.update({"head.weight": a["head.weight"] * -2.0}))
+    fb.active = _Failing(fb.active)
+    with pytest.raises(InspectorError) as ei:
+        fb.prefix(np.zeros((1, 3, 32, 32), np.float32))
+    assert ei.value.code == "no_backend"
+    assert notices and "vit.safetensors" in notices[0] and "changed since" in notices[0]

@@ -1,9 +1,9 @@
 """Bounds on the numbers a user types, checked before anything is allocated.
 
 ``check_args`` runs in the CLI entry on every subcommand's parsed options, by name, so
-``--controls 100000000`` or ``--points 1e9`` is one clear line, not a 400 GB request.
-``check_batch`` is for the commands that build many edited copies of an image's tokens
-(ranking, dose-response): it bounds their memory from the model's actual size.
+``--controls 100000000`` or ``--points 1e9`` is one clear line, not a 400 GB request. Within
+the bounds, ranking and dose-response build their edited token copies in chunks
+(``app.core.causal.VARIANT_CHUNK``), so their memory does not grow with the counts.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import math
 from typing import Any
 
 from app.core.errors import InspectorError
-
-MAX_BATCH_BYTES = 1 << 30  # edited token copies held at once (ranking, dose-response)
 
 #: option dest -> (lowest, highest): integers
 INT_BOUNDS: dict[str, tuple[int, int]] = {
@@ -70,20 +68,6 @@ def check_args(args: argparse.Namespace) -> None:
     edits = values.get("edit")
     if edits is not None and len(edits) > MAX_EDITS:
         raise InspectorError("bad_argument", f"at most {MAX_EDITS} --edit options, got {len(edits)}", option="--edit")
-
-
-def check_batch(session: Any, variants: int, what: str) -> None:
-    """Refuse ``variants`` edited copies of the image's tokens when they would not fit ``MAX_BATCH_BYTES``.
-
-    ``what`` names the options that asked for them ("--top and --controls")."""
-    cfg = session.bundle.manifest.vit
-    need = int(variants) * cfg.num_tokens * cfg.embed_dim * 4
-    if need > MAX_BATCH_BYTES:
-        most = MAX_BATCH_BYTES // (cfg.num_tokens * cfg.embed_dim * 4)
-        raise InspectorError(
-            "bad_argument", f"{what} ask for {variants:,} edited copies of the image ({need / 1e9:.1f} GB); this model "
-            f"allows at most {most:,} at once", variants=int(variants),
-        )
 
 
 def _short(v: Any) -> str:

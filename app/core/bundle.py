@@ -218,6 +218,25 @@ class Bundle:
     def file_sha256(self, role: str) -> str:
         return self.manifest.files[role]["sha256"]
 
+    def verified_bytes(self, role: str) -> bytes:
+        """The file's bytes, read once and checked against the manifest: a backend built later (a fallback,
+        hours into a session, after the bundle was rebuilt in place) runs what was validated or nothing."""
+        rel, p = self.manifest.files[role]["path"], self.path(role)
+        try:
+            if p.stat().st_size > MAX_FILE_BYTES:
+                raise InspectorError("bad_file", f"bundle file '{rel}' grew to {p.stat().st_size / 1e6:,.0f} MB since the "
+                                                 "bundle was loaded", path=rel)
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InspectorError("missing_file", f"bundle file '{rel}' cannot be read any more: {exc.strerror}", path=rel) from exc
+        got = hashlib.sha256(data).hexdigest()
+        if got != self.file_sha256(role):
+            raise InspectorError(
+                "bad_hash", f"bundle file '{rel}' changed since the bundle was loaded: SHA-256 {got[:12]}… but the manifest "
+                f"says {self.file_sha256(role)[:12]}… (reopen the bundle)", path=rel,
+            )
+        return data
+
     @property
     def name(self) -> str:
         return self.manifest.name

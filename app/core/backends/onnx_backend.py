@@ -25,9 +25,10 @@ class OnnxBackend:
             providers.insert(0, "CUDAExecutionProvider")
         opts = ort.SessionOptions()
         opts.log_severity_level = 3  # a failed CUDA load is reported by us, from get_providers()
+        prefix, suffix = bundle.verified_bytes("prefix_onnx"), bundle.verified_bytes("suffix_onnx")
         try:
-            self._prefix = ort.InferenceSession(str(bundle.path("prefix_onnx")), opts, providers=providers)
-            self._suffix = ort.InferenceSession(str(bundle.path("suffix_onnx")), opts, providers=providers)
+            self._prefix = ort.InferenceSession(prefix, opts, providers=providers)
+            self._suffix = ort.InferenceSession(suffix, opts, providers=providers)
         except Exception as exc:  # noqa: BLE001 - ORT raises its own untyped errors
             raise InspectorError("bad_file", f"ONNX Runtime cannot load the bundle's graphs: {exc}") from exc
         used = self._suffix.get_providers()[0]

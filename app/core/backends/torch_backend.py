@@ -50,7 +50,7 @@ class TorchBackend:
     def __init__(self, bundle: Bundle, device: str = "auto") -> None:
         try:
             import torch
-            from safetensors.torch import load_file
+            from safetensors.torch import load as load_safetensors
 
             from app.core.vit import build_vit
         except Exception as exc:  # noqa: BLE001
@@ -61,8 +61,11 @@ class TorchBackend:
             raise InspectorError("backend_unavailable", "torch cannot use CUDA on this machine")
         self._torch = torch
         self.device = torch.device(device)
+        data = bundle.verified_bytes("vit")  # the validated bytes, not whatever is on disk now
         _check_shapes_before_building(bundle)
-        model = build_vit(bundle.manifest.vit, bundle.manifest.hooked_layer, load_file(str(bundle.path("vit"))))
+        weights = load_safetensors(data)
+        del data
+        model = build_vit(bundle.manifest.vit, bundle.manifest.hooked_layer, weights)
         self.model = model.to(self.device).float().eval()
         provider = "torch-cuda" if self.device.type == "cuda" else "torch-cpu"
         if self.device.type == "cuda":
