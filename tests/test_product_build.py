@@ -88,6 +88,9 @@ def test_sample_check_and_card_agree_with_the_engine(product_build) -> None:
             assert listed[r["own_type_rank"] - 1].id == r["own_type_latent"]
     card = (out / "MODEL_CARD.md").read_text()
     for heading in ("Product-line targets", "Does the defect map explain the verdict?", "cross-type matrix",
-                    "Concept metrics", "Baselines"):
+                    "Concept metrics", "Baselines", "Levers tried while designing the product recipe"):
         assert heading in card, heading
+    from app.pipeline.product_levers import LEVERS
+
+    assert all(lv.result in card for lv in LEVERS)  # every measured lever reaches the card
     assert f"{sum(r['own_type_rank'] is not None for r in check['samples'])} of {len(check['samples'])}" in card

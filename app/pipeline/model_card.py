@@ -106,6 +106,12 @@ def render_model_card(
             for c in curve:
                 add(f"| {c['samples']:,} | {c['elapsed_s'] / 60:.1f} | {_f(c['image_auroc'])} | {_f(c['patch_auroc'])} |")
         add("\n![loss curve](loss_curve.png)\n")
+        if preset.synth is not None and preset.synth.product:
+            from app.pipeline.product_levers import levers_markdown
+
+            add("Levers tried while designing the product recipe, measured once on the metal line's data with "
+                "`bench/vit_levers.py` (a record of those runs, not figures of this build):\n")
+            add(levers_markdown() + "\n")
     else:
         add(f"- {train_info.get('source', 'existing ViT')}; not trained by this build.\n")
 
@@ -232,7 +238,7 @@ def render_model_card(
     aps = [r["best_latent_ap"] for r in loc.values()]
     ratios = [r["best_latent_ap"] / r["patch_head_ap"] for r in loc.values() if (r["patch_head_ap"] or 0) > 0]
     add(f"| best-latent AP ≥ 0.5 for every type | min {_f(min(aps) if aps else None)} | {_met(bool(aps) and min(aps) >= 0.5)} |")
-    add(f"| best-latent AP ≥ 0.8× patch head AP | min ratio {_f(min(ratios) if ratios else None, 2)} | {_met(bool(ratios) and min(ratios) >= 0.8)} |")
+    add(f"| best-latent AP ≥ 0.8× patch head AP | min ratio {_f(min(ratios) if ratios else None, 2)} | {_met(bool(ratios) and min(ratios) >= 0.8) if cfg.patch_head else 'n/a (no patch head)'} |")
     add(f"| exact outputs with the error term | max error {fd['max_abs_score_error_no_edit']:.1e} | {_met(fd['max_abs_score_error_no_edit'] <= 1e-6)} |")
     dm, dr = fd["model"]["image_auroc"], fd["recon_only"]["image_auroc"]
     add(f"| recon-only image AUROC within 0.02 of the model's | {_f(dr)} vs {_f(dm)} | "
