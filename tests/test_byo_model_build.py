@@ -109,6 +109,10 @@ def test_a_timm_model_and_a_plain_folder_build_a_bundle_that_computes_what_timm_
         assert ev.shape == s.grid_hw and np.isfinite(ev).all() and np.abs(ev).max() <= 1.0
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert m.preprocess.describe() in card and "ImageNet" not in card
+    # the evidence map's localisation beside the patch head's (which this model does not have), and no
+    # patch-head target judged for a model without one
+    assert "Localisation of the evidence map" in card and "| patch head | – (the model has none) | – |" in card
+    assert "| best-latent AP ≥ 0.8× patch head AP | min ratio n/a | n/a (no patch head) |" in card
     evidence = json.loads((work / "evidence.json").read_text())
     assert evidence["patch_head"] is None and evidence["images"] > 0
     assert evidence["evidence"]["pixel_auroc"] is None or 0.0 <= evidence["evidence"]["pixel_auroc"] <= 1.0
@@ -235,3 +239,18 @@ def test_build_bundle_takes_the_folder_import_timm_wrote(imported: Path) -> None
     assert vit.cfg == ext.vit and prep == ext.preprocess and classes == ext.classes
     with pytest.raises(InspectorError, match="--vit needs --vit-config"):
         _load_external_vit(imported / "vit.safetensors", None)
+
+
+def test_the_standard_preset_is_one_sae_on_fewer_tokens_and_the_guide_states_it() -> None:
+    """`--preset standard` (a user's ViT in about an hour on two cores) trains one SAE on fewer recorded
+    images than `mixed`'s grid, and the factory guide's sizing names the same SAE and counts."""
+    from app.pipeline.presets import PRESETS
+
+    std, mixed = PRESETS["standard"], PRESETS["mixed"]
+    grid = len(std.sae.ks) * len(std.sae.expansions) * len(std.sae.objectives)
+    assert grid == 1 < len(mixed.sae.ks) * len(mixed.sae.expansions) * len(mixed.sae.objectives)
+    assert std.record_train < mixed.record_train
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "FACTORY_GUIDE.md").read_text(encoding="utf-8")
+    vit_s_width = 384
+    assert f"k {std.sae.ks[0]}, {std.sae.expansions[0] * vit_s_width:,} latents" in guide
+    assert f"records {std.record_train:,} training images" in guide and "What a GPU buys" in guide

@@ -328,3 +328,19 @@ def test_wrong_tensor_names_are_one_line(tmp_path: Path, capsys) -> None:  # noq
     save_file(state, str(tmp_path / "e" / "model.safetensors"))
     err = _cli_error(["import-timm", str(tmp_path / "e"), "--out", str(tmp_path / "v")], capsys)
     assert "blocks.0.attn.qkv.weight" in err and "blocks.0.attn.in_proj.weight" in err
+
+
+def test_a_conversion_that_does_not_compute_what_timm_computes_is_refused_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The parity check is what stands between a conversion bug and a bundle: with the head's rows
+    left in timm's alphabetical order (good is index 1) while the classes are listed ok-first, the
+    converted model's logits are timm's in the wrong order; the import stops with one line."""
+    from app.pipeline.timm_import.classes import ClassMapping
+
+    FAMILIES["vit_tiny"].export(tmp_path / "e", seed=4)
+    monkeypatch.setattr(ClassMapping, "permute_head", lambda self, state: dict(state))
+    with pytest.raises(InspectorError, match="differs from timm's forward of the checkpoint") as exc:
+        import_timm(tmp_path / "e", tmp_path / "v", log=lambda s: None)
+    assert exc.value.code == "timm_parity" and "\n" not in exc.value.message
+    assert not (tmp_path / "v").exists(), "nothing is written unless parity holds"

@@ -1,5 +1,10 @@
 """Parity of a converted ViT with the checkpoint it came from, on probe images.
 
+What it checks is the conversion (tensor names, class order, the arguments as the app's ViT
+computes them), against timm's forward with the same arguments: it cannot tell whether
+``config.json``'s arguments are the ones the model was trained with (the number of heads, the
+norm epsilon and the activation are not in the weights).
+
 The probes are seeded synthetic part-like images (gradients, texture, a bright and a dark
 mark) of odd sizes and aspect ratios, preprocessed as the bundle will preprocess them, so the
 check also runs the resize and centre crop. Both the class logits (in the bundle's class order)
@@ -74,8 +79,8 @@ def check_parity(original: dict[str, torch.Tensor], args: TimmArgs, vit: VisionT
     if not p.ok:
         raise InspectorError(
             "timm_parity", f"the converted model differs from timm's forward of the checkpoint by {p.max_abs_logit_error:.3g} "
-            f"in the logits ({p.max_abs_token_error:.3g} in the layer-{vit.hooked_layer} tokens) on probe images; the "
-            "configuration does not describe this checkpoint (check config.json's architecture and model_args)",
+            f"in the logits ({p.max_abs_token_error:.3g} in the layer-{vit.hooked_layer} tokens) on probe images, so "
+            "this conversion is not exact and nothing was written; please report it with the checkpoint's config.json",
         )
     return p
 
