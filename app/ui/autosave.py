@@ -93,6 +93,10 @@ class Autosave(QObject):
         text += " " + self.tr("Autosaved {0}.").format(when)
         self.win.banner.show_message(text, "warning", self.tr("Restore"), self.restore, self.tr("Discard"), self.discard)
 
+    def offer_pending(self) -> None:
+        """Show the restore offer again, if work is still waiting (a new image clears the banner)."""
+        self._offer_next()
+
     def restore(self) -> bool:
         """Open the first claimed orphan in this window; it is deleted once restored (``on_restored``)."""
         if not self.orphans:
@@ -108,7 +112,9 @@ class Autosave(QObject):
     def on_restored(self, path: Path) -> None:
         """A session was restored onto the image: if it was a claimed orphan, its work now lives here."""
         o = next((o for o in self.orphans if o.path == Path(path)), None)
-        if o is None:
+        if o is None:  # the user's own session: a crashed instance's work is still offered (after any warning)
+            if self.win.banner.isHidden():
+                self._offer_next()
             return
         self.win.documents.current.unsaved = True  # recovered work is in no file of the user's yet
         self.orphans.remove(o)

@@ -169,6 +169,8 @@ class ImageDocuments(QObject):
         self.image, self.image_token, self.current = loaded, res.request_id, doc
         hw = loaded.pixels_HWC.shape[:2]
         win.banner.dismiss()  # a message about the previous image (a corrupt file, ...) no longer applies
+        if restore is None:
+            win.autosave.offer_pending()  # but a crashed instance's work stays offered until restored or discarded
         win.heatmap.clear()
         win.effects.set_enabled_for(True)
         win.results.on_image(res.baseline)

@@ -105,6 +105,8 @@ class SessionFiles(QObject):
         win = self.win
         try:
             doc, mask = load_session(path)
+            if win.session is not None:  # refused whole, before anything is shown: never half a restore
+                validate_edits(doc.edits, win.session.width)
             img = resolve_image(doc, Path(path))
         except InspectorError as exc:
             win.banner.show_message(error_message(exc), "error")
@@ -131,13 +133,14 @@ class SessionFiles(QObject):
         docs = win.documents
         if win.image is not None and doc.image_sha256 and doc.image_sha256 != win.image.sha256:
             win.banner.show_message(self.tr("The image file changed since the session was saved (SHA-256 differs)."), "warning")
-        if mask is not None:
-            docs.mask.load_state(mask if mask.shape == docs.mask.shape else resize_mask(mask, docs.mask.shape))
-        try:
+        try:  # the bundle may have changed since load(): checked again before anything is restored
             validate_edits(doc.edits, win.session.width)
-            docs.current.controls.set_edits(doc.edits)
         except InspectorError as exc:
             win.banner.show_message(error_message(exc), "error")
+            return
+        if mask is not None:
+            docs.mask.load_state(mask if mask.shape == docs.mask.shape else resize_mask(mask, docs.mask.shape))
+        docs.current.controls.set_edits(doc.edits)
         win.results.threshold.set(doc.threshold)
         win.verdict.set_threshold(win.results.threshold.value)
         win.results.recon_only = doc.recon_only
