@@ -1,4 +1,4 @@
-"""What counterpart statistics cost at the default bundle's size: two SAEs of 1,536 latents (TopK, k 16)
+"""What counterpart statistics cost at the mixed-surface bundle's size: two SAEs of 1,536 latents (TopK, k 16)
 over tens of thousands of patches, streamed image by image (``app.core.compare.counterparts``).
 
     python bench/compare_counterparts.py [--images 256] [--width 1536] [--k 16] [--patches 196]

@@ -2,8 +2,9 @@
 the counterparts on the samples folder, B's first analysis of a part, one paired update (both
 suffixes, both maps, the region's counterpart table) and the folder comparison with evidence.
 
-    python bench/compare_timings.py [--a model_store/default] [--threshold 0.997] [--controls 32]
+    python bench/compare_timings.py [--a model_store/metal] [--threshold 0.997] [--controls 32]
 
+A defaults to the app's default bundle and the parts to A's own samples (``resources/samples/<A's folder>/``).
 B is a copy of A with another threshold (a temporary folder), unless ``--b`` names a bundle. The
 counterparts are measured without the cache, so the first-time cost is what is printed.
 """
@@ -31,15 +32,16 @@ def main() -> int:
     from app.core.compare.parts import parts_of_images
     from app.core.compare.view import paired_maps
     from app.core.edits import LatentEdit
-    from app.core.file_listing import list_images
+    from app.core.file_listing import list_images, samples_folder
     from app.core.images import load_image, load_mask
+    from app.core.paths import default_bundle_dir
     from app.core.session import InspectionSession
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--a", default=str(ROOT / "model_store" / "default"))
+    ap.add_argument("--a", default=str(default_bundle_dir()))
     ap.add_argument("--b", default=None)
     ap.add_argument("--threshold", type=float, default=0.997)
-    ap.add_argument("--samples", default=str(ROOT / "resources" / "samples"))
+    ap.add_argument("--samples", default=None, help="parts folder (default: A's own samples)")
     ap.add_argument("--image", default="dent_2.png")
     ap.add_argument("--controls", type=int, default=32)
     ap.add_argument("--backend", default="onnx", choices=["auto", "torch", "onnx"])
@@ -52,7 +54,7 @@ def main() -> int:
             raw["threshold"] = args.threshold
             (b / "bundle.json").write_text(json.dumps(raw), encoding="utf-8")
         sa, sb = InspectionSession.open(args.a, args.backend), InspectionSession.open(b, args.backend)
-        samples = Path(args.samples)
+        samples = Path(args.samples) if args.samples else samples_folder(ROOT / "resources" / "samples", Path(args.a))
         parts = list_images(samples)
         img = load_image(samples / args.image).pixels_HWC
         mask_path = samples / f"{Path(args.image).stem}_mask.png"

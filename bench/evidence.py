@@ -1,6 +1,9 @@
 """Rebuild docs/EVIDENCE.md: `rank-folder --cross-type` on the first N held-out test images of every defect type.
 
-    python bench/evidence.py --bundle model_store/default --data runs/default/data --limit 40 --out docs/EVIDENCE.md
+    python bench/evidence.py --bundle model_store/mixed --data runs/mixed/data --limit 40 --out docs/EVIDENCE.md
+
+(the committed docs/EVIDENCE.md is of the mixed-surface bundle, then called `default`; without options it
+reads the app's default bundle and its build's data, runs/<bundle folder>/data).
 
 Each type's full tables stay in --work (summary.md, summary.csv, per_image.csv, evidence.json, chart.png,
 cross_type.json); the rows of the cross-type matrix from every type are joined into one table.
@@ -40,8 +43,10 @@ HEADER = (
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--bundle", default="model_store/default")
-    ap.add_argument("--data", default="runs/default/data")
+    from app.core.paths import default_bundle_dir
+
+    ap.add_argument("--bundle", default=str(default_bundle_dir()))
+    ap.add_argument("--data", default=None, help="MVTec-layout data (default: runs/<bundle folder>/data)")
     ap.add_argument("--limit", type=int, default=40)
     ap.add_argument("--rows", type=int, default=4)
     ap.add_argument("--work", default="runs/evidence")
@@ -49,6 +54,7 @@ def main() -> int:
     ap.add_argument("--controls", type=int, default=64)
     ap.add_argument("--data-note", default="", help="how the data folder was made, for the header")
     args = ap.parse_args()
+    args.data = args.data or str(Path("runs") / Path(args.bundle).name / "data")  # where build-bundle put it
 
     from app.core.type_specificity import matrix_markdown, merge_rows
     from app.pipeline.dataset import scan_dataset

@@ -1,6 +1,6 @@
 """Peak memory of `main.py analyze` on hostile and huge input files: one fresh process per file.
 
-    python bench/hostile_inputs.py [--bundle model_store/default] [--keep DIR] [--only NAME ...]
+    python bench/hostile_inputs.py [--bundle model_store/metal] [--keep DIR] [--only NAME ...]
 
 Writes a held-out set of files (none of them is used by the tests as is): small files that
 declare tens of gigapixels, a 4 GB sparse file, JPEG and TIFF bombs, a PNG whose text chunk
@@ -140,7 +140,9 @@ def run_case(path: Path, role: str, part: Path, bundle: str) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--bundle", default=str(ROOT / "model_store" / "default"))
+    from app.core.paths import default_bundle_dir
+
+    ap.add_argument("--bundle", default=str(default_bundle_dir()))
     ap.add_argument("--keep", help="write the files here and keep them (default: a temporary folder)")
     ap.add_argument("--only", nargs="*", help="run only cases whose file name is given")
     ap.add_argument("--make", nargs=2, metavar=("FILE", "PATH"), help=argparse.SUPPRESS)
@@ -150,7 +152,9 @@ def main() -> int:
         return 0
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="hostile-"))
     folder.mkdir(parents=True, exist_ok=True)
-    part = ROOT / "resources" / "samples" / "scratch_1.png"
+    from app.core.file_listing import samples_folder
+
+    part = samples_folder(ROOT / "resources" / "samples", Path(args.bundle)) / "scratch_1.png"  # the bundle's own sample
     baseline = run_case(part, "image", part, args.bundle)
     print(f"# bench/hostile_inputs.py · {sys.platform} · bundle {Path(args.bundle).name}")
     print(f"baseline: analyze {part.name} (1 sample part): peak RSS {baseline['rss'] / 1024**2:.0f} MB, "

@@ -2,9 +2,9 @@
 forwards, for torch CPU and ONNX Runtime CPU; plus the suffix's FLOP floor at a matmul rate
 measured in the same run. Prints a markdown table (p50/p95 over --runs runs). Never pass/fail.
 
-    python bench/latency.py [--bundle model_store/default] [--runs 50]
+    python bench/latency.py [--bundle model_store/metal] [--runs 50]
 
-Without a bundle it builds a random one shaped like the default (224 px, patch 16, D 192,
+Without a bundle it builds a random one shaped like the mixed-surface bundle (224 px, patch 16, D 192,
 depth 6, hooked after block 3, 1,536 latents, k 32).
 """
 

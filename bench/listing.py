@@ -1,6 +1,6 @@
 """How well the "latents in mask" listing points at the region's defect type, against a raw-sum order.
 
-    python bench/listing.py --bundle model_store/default --data runs/default/data [--split test]
+    python bench/listing.py --bundle model_store/metal --data runs/metal/data [--split test]
 
 For every defective image of the split, with its ground-truth mask as the region: the listing of
 `InspectionSession.latents_in_mask` (excess activation over the rest of the image), and, as the
@@ -24,12 +24,15 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--bundle", default="model_store/default")
-    ap.add_argument("--data", default="runs/default/data")
+    from app.core.paths import default_bundle_dir
+
+    ap.add_argument("--bundle", default=str(default_bundle_dir()))
+    ap.add_argument("--data", default=None, help="MVTec-layout data (default: runs/<bundle folder>/data)")
     ap.add_argument("--split", default="test", choices=("val", "test"))
     ap.add_argument("--top", type=int, default=10)
     ap.add_argument("--backend", default="onnx")
     args = ap.parse_args()
+    args.data = args.data or str(Path("runs") / Path(args.bundle).name / "data")  # where build-bundle put it
 
     from app.core.images import load_image
     from app.core.session import InspectionSession

@@ -1,7 +1,7 @@
 """How often the "unlike the training parts" notice fires: on held-out good parts (it should
 not), on defective parts, and on photographs that are no part at all (it should).
 
-    python bench/ood_notice.py [--bundle model_store/default] --data DATASET [--limit 300]
+    python bench/ood_notice.py [--bundle model_store/metal] --data DATASET [--limit 300]
 
 DATASET is an MVTec-layout folder of the bundle's own kind of parts (``test/good``,
 ``test/<defect>``). The held-out good parts are split in two by their sorted order: the even

@@ -3,9 +3,9 @@ controls, one batched suffix run. Prints p50/p95 of the whole ranking and its sp
 building vs suffix vs collecting results), per backend. Never pass/fail (goal: ≤ 0.5 s on
 a 2-core CPU for the default bundle).
 
-    python bench/rank.py [--bundle model_store/default] [--runs 10] [--backend auto|torch|onnx|all]
+    python bench/rank.py [--bundle model_store/metal] [--runs 10] [--backend auto|torch|onnx|all]
 
-Without the bundle it builds a random one shaped like the default (224 px, patch 16, D 192,
+Without the bundle it builds a random one shaped like the mixed-surface bundle (224 px, patch 16, D 192,
 depth 6, hooked after block 3, 1,536 latents, k 32).
 """
 
@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.cli.entry import limit_blas_threads  # noqa: E402
 from app.core.causal import build_rank1_tokens, rank_latents  # noqa: E402
+from app.core.paths import default_bundle_dir  # noqa: E402
 from app.core.session import InspectionSession  # noqa: E402
 
 limit_blas_threads()  # as the app does (see app/cli/entry.py)
@@ -104,7 +105,7 @@ def bench_backend(bundle: Path, backend: str, runs: int, top: int, controls: int
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bundle", default=str(ROOT / "model_store" / "default"))
+    ap.add_argument("--bundle", default=str(default_bundle_dir()))
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--backend", default="all", choices=["auto", "torch", "onnx", "all"])
     ap.add_argument("--top", type=int, default=64)

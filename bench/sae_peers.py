@@ -15,7 +15,7 @@ sae-lens 6.54.12 and matplotlib < 3.9, which overcomplete 0.3.0 still needs; a f
 sae-lens pulls its own torch). Tokens come from a recording:
 
     python main.py synth runs/peers/data --n-train 1500 --n-test 300
-    python main.py record --data runs/peers/data --bundle model_store/default --out runs/peers/acts \\
+    python main.py record --data runs/peers/data --bundle model_store/mixed --out runs/peers/acts \\
         --train-images 1350 --val-images 150 --test-images 0
     python bench/sae_peers.py --acts runs/peers/acts --ks 16 32 --width 1536 --budget 240
 

@@ -1,8 +1,8 @@
 """A scripted session for the README screenshot: open a bundle and an image, apply a mask,
 switch off the top latent, show the defect map's change (``--view``), grab the window to a PNG.
 
-    python bench/screenshot.py --bundle model_store/default --image resources/samples/scratch_2.png \
-        --mask resources/samples/scratch_2_mask.png --out docs/screenshot.png
+    python bench/screenshot.py --bundle model_store/mixed --image resources/samples/mixed/scratch_2.png \
+        --mask resources/samples/mixed/scratch_2_mask.png --out docs/screenshot.png
 
 The window is the size of a line PC's 1366×768 screen (``--size``). Runs on any Qt platform
 (xcb under Xvfb for a real window, or offscreen).

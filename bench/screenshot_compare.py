@@ -3,7 +3,7 @@ ground-truth region, switch off the region's top latent, open Analysis → Compa
 bundle…, choose bundle B, let the counterparts be measured on the part's folder, switch off A's
 first latent that has a counterpart together with it, and grab the comparison window.
 
-    python bench/screenshot_compare.py --a model_store/default --b model_store/metal \
+    python bench/screenshot_compare.py --a model_store/mixed --b model_store/metal \
         --image resources/samples/metal/scratch_1.png --out docs/screenshot_compare.png
 
 ``--threshold T`` compares A with a copy of itself whose threshold is T (made in a temporary
@@ -97,7 +97,7 @@ def scripted(a: Path, b: Path, image: Path, mask: Path | None, out: Path, size: 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--a", default=str(ROOT / "model_store" / "default"), help="bundle A (the model in production)")
+    ap.add_argument("--a", default=str(ROOT / "model_store" / "mixed"), help="bundle A (the model in production)")
     ap.add_argument("--b", default=None, help="bundle B (the candidate)")
     ap.add_argument("--threshold", type=float, default=None, help="B = a copy of A with this threshold")
     ap.add_argument("--image", required=True)

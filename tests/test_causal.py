@@ -411,27 +411,27 @@ def test_evidence_aggregation():
     assert again.latents == ev.latents  # seeded bootstrap
 
 
-# --- the default bundle (skipped until it exists) -------------------------------------
+# --- the mixed-surface bundle (its six scratch samples) ---------------------------------------------
 
-DEFAULT_BUNDLE = ROOT / "model_store" / "default"
+MIXED_BUNDLE = ROOT / "model_store" / "mixed"
 
 
-def _default_type_images(defect: str, n: int):
-    """The committed held-out samples of ``defect`` with their masks: the same files on every machine
-    (a developer's local runs/default/data once made this test pick other images than CI)."""
-    samples = ROOT / "resources" / "samples"
+def _mixed_type_images(defect: str, n: int):
+    """The committed held-out samples of ``defect`` of the mixed-surface bundle, with their masks: the same
+    files on every machine (a developer's local runs/ data once made this test pick other images than CI)."""
+    samples = ROOT / "resources" / "samples" / "mixed"
     pairs = [(p, p.with_name(p.stem + "_mask.png")) for p in sorted(samples.glob(f"{defect}_*.png")) if not p.stem.endswith("_mask")]
     return [(p, m) for p, m in pairs if m.is_file()][:n]
 
 
 @pytest.mark.slow
-def test_default_bundle_top_latent_beats_median_control():
+def test_mixed_bundle_top_latent_beats_median_control():
     from app.core.images import load_image, load_mask
     from app.core.session import InspectionSession
 
-    pairs = _default_type_images("scratch", 8)
-    assert len(pairs) >= 3, "resources/samples holds the scratch samples this test reads"
-    s = InspectionSession.open(DEFAULT_BUNDLE)
+    pairs = _mixed_type_images("scratch", 8)
+    assert len(pairs) >= 3, "resources/samples/mixed holds the scratch samples this test reads"
+    s = InspectionSession.open(MIXED_BUNDLE)
     wins = 0
     for img_path, mask_path in pairs:
         img = load_image(img_path).pixels_HWC

@@ -1,22 +1,21 @@
-"""Causal sanity on the committed default bundle, on a fixed small subset: the sample parts of
-every defect type. Switching off the latents most associated with the type inside the
-ground-truth mask must move the score more, in mean |Δscore|, than random sets carrying the same
-activation mass there (``type_specificity.part_effects``). It never retrains."""
+"""Causal sanity on the committed default bundle (the app's, ``default_bundle_dir()``), on a fixed small
+subset: its own sample parts of every defect type. Switching off the latents most associated with the
+type inside the ground-truth mask must move the score more, in mean |Δscore|, than random sets carrying
+the same activation mass there (``type_specificity.part_effects``). It never retrains."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from app.core.file_listing import samples_folder
 from app.core.images import load_image, load_mask
+from app.core.paths import default_bundle_dir, resource_path
 from app.core.session import InspectionSession
 from app.core.type_specificity import associated_sets, cross_type_matrix, part_effects
 
-ROOT = Path(__file__).resolve().parents[1]
-BUNDLE = ROOT / "model_store" / "default"
-SAMPLES = ROOT / "resources" / "samples"
+BUNDLE = default_bundle_dir()
+SAMPLES = samples_folder(resource_path("resources", "samples"), BUNDLE)
 
 
 @pytest.mark.skipif(not (BUNDLE / "bundle.json").is_file(), reason="the default bundle is not in this checkout")

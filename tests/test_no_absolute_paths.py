@@ -67,7 +67,7 @@ def test_the_check_finds_what_it_is_for(tmp_path: Path, name: str, content: str 
 @pytest.mark.parametrize(
     "content",
     ["data: data/train (synthetic)", "images_root: data/train", "ratio 3/4 and 1/2", "https://example.org/home/x",
-     "see docs/ARCHITECTURE.md", "a:b\\c", "model_store/default/vit.safetensors"],
+     "see docs/ARCHITECTURE.md", "a:b\\c", "model_store/metal/vit.safetensors"],
 )
 def test_relative_paths_and_urls_pass(tmp_path: Path, content: str) -> None:
     p = tmp_path / "x.md"

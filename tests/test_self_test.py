@@ -64,6 +64,16 @@ def test_missing_default_bundle_is_one_clear_line(tmp_path: Path, monkeypatch, c
     ]
 
 
+def test_the_test_image_is_one_of_the_bundles_own_samples(random_bundle_dir: Path, tmp_path: Path) -> None:
+    """The default bundle checks itself on a part of its own product (resources/samples/<its folder>/); a bundle
+    without shipped samples on a synthetic part."""
+    from app.core.paths import DEFAULT_BUNDLE_NAME, default_bundle_dir, resource_path
+
+    img = st._part_image(tmp_path, default_bundle_dir())
+    assert img.parent == resource_path("resources", "samples", DEFAULT_BUNDLE_NAME) and not img.stem.endswith("_mask")
+    assert st._part_image(tmp_path, random_bundle_dir) == tmp_path / "self_test_part.png"
+
+
 def test_broken_bundle_exits_1_with_the_reason(random_bundle_dir: Path, tmp_path: Path, capsys) -> None:
     b = tmp_path / "b"
     shutil.copytree(random_bundle_dir, b)
