@@ -53,7 +53,7 @@ def render_model_card(
     add(f"- Source: the data folder `{dataset.root.name}` in MVTec AD layout; classes: {', '.join(dataset.classes)}.")
     add(f"- Splits: {counts['train']} train, {counts['val']} validation (a seeded {0.1:.0%} of train/), {counts['test']} held-out test "
         "(test/, rendered with the fixed held-out seed).")
-    if preset.name in ("default", "tiny") and train_info.get("source") is None:
+    if preset.name in ("mixed", "tiny") and train_info.get("source") is None:
         syn = preset.synth
         add(f"- Synthetic parts ({', '.join(syn.surface_kinds)}), {syn.image_size} px, defect types {', '.join(syn.defect_types)}; "
             f"{syn.good_fraction:.0%} good; {syn.subtle_fraction:.0%} of defects `subtle` (contrast 1–2σ of local noise). "
