@@ -142,8 +142,15 @@ def specificity_batch(before_hw: np.ndarray, after_Bhw: np.ndarray, m_P: np.ndar
     ]
 
 
-def specificity(before_hw: np.ndarray, after_hw: np.ndarray, m_P: np.ndarray) -> Specificity:
+def specificity(before_hw: np.ndarray | None, after_hw: np.ndarray | None, m_P: np.ndarray) -> Specificity:
+    if before_hw is None or after_hw is None:
+        return NOT_MEASURED
     return specificity_batch(before_hw, np.asarray(after_hw)[None], m_P)[0]
+
+
+#: a model without a patch head has no per-patch map to place the change in (its evidence map costs one
+#: suffix pass per patch, too much per variant): the score's change is measured, its place is not
+NOT_MEASURED = Specificity(float("nan"), float("nan"), False)
 
 
 # --- running rank-1 variants --------------------------------------------------------------
@@ -165,6 +172,8 @@ def _deltas(session, outs: list, m_P: np.ndarray) -> tuple[np.ndarray, np.ndarra
     b = len(outs)
     scores = np.array([o.score for o in outs], np.float64) - base.score
     dprobs = np.array([o.class_probs for o in outs], np.float64).reshape(b, -1) - base.class_probs[None]
+    if base.patch_map is None:
+        return scores, dprobs, [NOT_MEASURED] * b
     maps = np.array([o.patch_map for o in outs]).reshape(b, *base.patch_map.shape)
     return scores, dprobs, specificity_batch(base.patch_map, maps, m_P)
 
