@@ -9,6 +9,7 @@ leaves a QThread running or a QTimer active."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -219,8 +220,10 @@ def test_long_work_is_cancelled_and_the_inspector_keeps_working(qtbot, win, stor
     w.documents.open_folder(many)
     qtbot.waitUntil(lambda: Path(w.image.path).parent == many and w.after is not None and not w.client.busy, timeout=WAIT_MS)
     c = _open_compare(w)
-    c.choose_b(str(store / "other"))
+    c.choose_b(os.path.relpath(store / "other"))  # as a command line or a session may spell it
     qtbot.waitUntil(lambda: c._job is not None, timeout=WAIT_MS)  # the counterparts start by themselves on the folder
+    assert c.window.b_combo.currentIndex() > 0 and "in other/" in c.window.b_combo.currentText()  # B is shown chosen
+    assert sum("in other/" in t for t, _, _ in c.window.candidate_rows()) == 1  # and listed once
     assert c.window.cancel_btn.isVisible() and "Measuring counterparts" in c.window.status.text()
     c.window.cancel_btn.click()
     qtbot.waitUntil(lambda: c._job is None and not w.client.busy, timeout=WAIT_MS)

@@ -152,6 +152,9 @@ class CompareController(QObject):
         if win.session is None:
             self.window.set_status(self.tr("Open bundle A in the inspector first."))
             return
+        # one spelling per folder: the list names the store's bundles by their resolved path, and a
+        # relative path (a command line, a session) must select that entry rather than add a second one
+        path = str(Path(path).resolve())
         c = candidate(Path(path), win.session.bundle)
         if not c.comparable:
             self.window.set_status(self.tr("{0} cannot be compared with A: {1}").format(c.text(), c.why_not()))
