@@ -19,6 +19,7 @@ import numpy as np
 
 from app.core.errors import InspectorError
 from app.core.grid import PatchGrid
+from app.core.ood import OOD_KEY
 from app.core.preprocess import Preprocessing
 from app.core.sae import encode
 from app.core.vit import VisionTransformer, build_vit
@@ -303,6 +304,10 @@ def build_bundle(
         sample_check = sample_latent_check(stage, Path(samples_dir))
         (work / "samples.json").write_text(json.dumps(sample_check, indent=1))
 
+    # 8c. the "unlike the training parts" notice, calibrated on held-out good parts the ViT never trained on
+    with ctx.step("calibrating the out-of-distribution notice"):
+        ood_block = _ood_calibration(stage, ds, seed)
+
     # 9. the model card and the final bundle
     from app.pipeline.model_card import render_model_card
 
@@ -319,7 +324,8 @@ def build_bundle(
         extra["loss_curve_png"] = vit_dir / "loss_curve.png"
     with ctx.step("final bundle"):
         write_bundle(ctx.out, **common, model_card=card, extra_files=extra,
-                     extra={"model_card_summary": _summary(vit_metrics, test_sae_metrics, fidelity, causal)})
+                     extra={"model_card_summary": _summary(vit_metrics, test_sae_metrics, fidelity, causal),
+                            **({OOD_KEY: ood_block} if ood_block is not None else {})})
     shutil.rmtree(stage, ignore_errors=True)
     log(f"bundle written: {ctx.out} ({sum(f.stat().st_size for f in ctx.out.iterdir()) / 1e6:.1f} MB)")
     return ctx.out
@@ -331,6 +337,23 @@ def _same_file(path: str | Path) -> str:
 
 
 PURITY_PARTS = 50  # a latent's strongest validation parts counted for its purity
+
+
+OOD_CALIBRATION_IMAGES = 200  # enough to place a 99th percentile; about a minute on the CPU
+
+
+def _ood_calibration(stage: Path, ds, seed: int) -> dict[str, Any] | None:  # noqa: ANN001 - Dataset
+    """The OOD notice's calibration block (``app.core.ood``) from the validation split's good parts, or
+    None when there are too few of them (a user's small folder): the app then says no check was made."""
+    from app.pipeline.ood_calibration import MIN_IMAGES, calibrate_ood
+
+    good = [r.path for r in ds.split("val") if r.label == "good"] or [r.path for r in ds.split("test") if r.label == "good"]
+    if len(good) < MIN_IMAGES:
+        return None
+    rng = np.random.default_rng(seed)
+    if len(good) > OOD_CALIBRATION_IMAGES:
+        good = [good[i] for i in sorted(rng.choice(len(good), OOD_CALIBRATION_IMAGES, replace=False))]
+    return calibrate_ood(stage, good).to_json()
 
 
 def choose_sae(rec, variants: list[dict[str, Any]], sae_dir: Path, val_ids: list[int], preset: BuildPreset) -> dict[str, Any]:  # noqa: ANN001
