@@ -94,3 +94,24 @@ def test_sample_check_and_card_agree_with_the_engine(product_build) -> None:
 
     assert all(lv.result in card for lv in LEVERS)  # every measured lever reaches the card
     assert f"{sum(r['own_type_rank'] is not None for r in check['samples'])} of {len(check['samples'])}" in card
+
+
+def test_the_bundle_carries_its_ood_calibration(product_build) -> None:
+    """The build calibrates the 'unlike the training parts' notice on the held-out good parts (validation,
+    topped up with the test split's when the validation split is small), through the final bundle's own
+    engine, so a shipped bundle never says that no check was made."""
+    from app.core.ood import calibration_of, session_reading
+    from app.pipeline.dataset import scan_dataset
+    from app.pipeline.ood_calibration import calibration_from_values, measure
+    from app.pipeline.presets import PRESETS
+
+    out, work = product_build
+    cal = calibration_of(json.loads((out / "bundle.json").read_text()))
+    assert cal is not None
+    ds = scan_dataset(work / "data", seed=PRESETS["tiny_product"].seed)
+    held_out_good = [r.path for split in ("val", "test") for r in ds.split(split) if r.label == "good"]
+    s = InspectionSession.open(out, backend="onnx")
+    again = calibration_from_values(measure(s, held_out_good))
+    assert cal.n_images == len(held_out_good) and abs(cal.flag_above - again.flag_above) < 1e-6
+    s.analyze(load_image(sorted((work / "samples").glob("ok_*.png"))[0]).pixels_HWC)
+    assert session_reading(s).calibrated
