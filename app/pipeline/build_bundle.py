@@ -37,8 +37,10 @@ class BuildContext:
     progress: bool
     timings: dict[str, float]
 
-    def step(self, name: str) -> _Step:
-        return _Step(self, name)
+    def step(self, name: str, resumable: bool = True) -> _Step:
+        """A timed step; ``resumable=False`` for steps that redo their work on every run, whose time is
+        always this run's (a resumable step that finds its work done keeps the time of the run that did it)."""
+        return _Step(self, name, resumable)
 
     def record(self, name: str, seconds: float) -> None:
         """Set a step's time from the work's own clock (e.g. a training run's, summed over its resumes)."""
@@ -53,8 +55,8 @@ class BuildContext:
 
 
 class _Step:
-    def __init__(self, ctx: BuildContext, name: str) -> None:
-        self.ctx, self.name = ctx, name
+    def __init__(self, ctx: BuildContext, name: str, resumable: bool = True) -> None:
+        self.ctx, self.name, self.resumable = ctx, name, resumable
 
     def __enter__(self) -> _Step:
         self.t0 = time.time()
@@ -67,7 +69,7 @@ class _Step:
             return
         full = self.ctx.timings.get(self.name)
         # A resumed step that found its work done takes seconds; the card keeps the run that did the work.
-        if full is not None and dt < 0.25 * full:
+        if self.resumable and full is not None and dt < 0.25 * full:
             self.ctx.log(f"   {self.name}: {dt / 60:.1f} min (resumed; the full step took {full / 60:.1f} min)")
             return
         self.ctx.timings[self.name] = dt
@@ -275,11 +277,11 @@ def build_bundle(
     common = dict(name=preset.name, version=preset.version, classes=tuple(classes), threshold=threshold, vit=vit, preprocess=prep,
                   sae_cfg=sae_cfg, sae_weights=sae_w, dictionary=dictionary)
     stage = work / "bundle_stage"
-    with ctx.step("staging bundle (ONNX export)"):
+    with ctx.step("staging bundle (ONNX export)", resumable=False):
         write_bundle(stage, **common, extra_files={GOOD_REFERENCE_ROLE: good_reference})
     from app.pipeline.bundle_checks import causal_sanity, downstream_fidelity
 
-    with ctx.step("downstream fidelity and causal sanity"):
+    with ctx.step("downstream fidelity and causal sanity", resumable=False):
         fidelity = downstream_fidelity(stage, ds, preset, rec, train_ids, probe=_hooked_probe(vit_dir))
         from app.pipeline.sae_baselines import build_baselines
 
@@ -290,7 +292,7 @@ def build_bundle(
     (work / "fidelity.json").write_text(json.dumps(fidelity, indent=1))
     from app.pipeline.evidence_localisation import evidence_localisation
 
-    with ctx.step("evidence map localisation"):
+    with ctx.step("evidence map localisation", resumable=False):
         evidence = evidence_localisation(stage, ds, preset.fidelity_images, preset.seed)
     (work / "evidence.json").write_text(json.dumps(evidence, indent=1))
     (work / "causal.json").write_text(json.dumps(causal, indent=1))
@@ -305,7 +307,7 @@ def build_bundle(
         (work / "samples.json").write_text(json.dumps(sample_check, indent=1))
 
     # 8c. the "unlike the training parts" notice, calibrated on held-out good parts the ViT never trained on
-    with ctx.step("calibrating the out-of-distribution notice"):
+    with ctx.step("calibrating the out-of-distribution notice", resumable=False):
         ood_block = _ood_calibration(stage, ds, seed)
 
     # 9. the model card and the final bundle
@@ -322,7 +324,7 @@ def build_bundle(
              GOOD_REFERENCE_ROLE: good_reference}
     if (vit_dir / "loss_curve.png").is_file():
         extra["loss_curve_png"] = vit_dir / "loss_curve.png"
-    with ctx.step("final bundle"):
+    with ctx.step("final bundle", resumable=False):
         write_bundle(ctx.out, **common, model_card=card, extra_files=extra,
                      extra={"model_card_summary": _summary(vit_metrics, test_sae_metrics, fidelity, causal),
                             **({OOD_KEY: ood_block} if ood_block is not None else {})})
@@ -347,7 +349,9 @@ def _ood_calibration(stage: Path, ds, seed: int) -> dict[str, Any] | None:  # no
     None when there are too few of them (a user's small folder): the app then says no check was made."""
     from app.pipeline.ood_calibration import MIN_IMAGES, calibrate_ood
 
-    good = [r.path for r in ds.split("val") if r.label == "good"] or [r.path for r in ds.split("test") if r.label == "good"]
+    good = [r.path for r in ds.split("val") if r.label == "good"]
+    if len(good) < OOD_CALIBRATION_IMAGES:  # a small validation split: the test split's good parts are held out too
+        good += [r.path for r in ds.split("test") if r.label == "good"]
     if len(good) < MIN_IMAGES:
         return None
     rng = np.random.default_rng(seed)
