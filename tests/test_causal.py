@@ -17,14 +17,13 @@ from hypothesis import strategies as st
 from app.core.causal import (
     Specificity,
     build_rank1_tokens,
-    dose_response,
-    inject,
     percentile_vs,
     rank_latents,
     specificity,
     specificity_batch,
 )
 from app.core.causal_controls import draw_control_latents, max_statistic_p
+from app.core.causal_dose import dose_response, inject
 from app.core.edits import LatentEdit
 from app.core.errors import InspectorError
 

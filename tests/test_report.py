@@ -303,7 +303,8 @@ def test_export_api_with_plain_causal_dicts_and_english(session, tmp_path):
 
 def test_typed_findings_from_engine_results_are_the_pdfs(session, tmp_path):
     """The causal results are read once into typed sections; the PDF's numbers are those sections."""
-    from app.core.causal import dose_response, inject, rank_latents
+    from app.core.causal import rank_latents
+    from app.core.causal_dose import dose_response, inject
     from app.report.export import export_findings
     from app.report.findings import About, CausalResults
     from app.report.sections import DoseSection, InjectionSection, RankSection
@@ -370,7 +371,7 @@ def test_nan_score_is_no_verdict_and_threshold_is_checked(session, tmp_path):
 def test_injection_wording_says_what_happened_to_the_verdict(session, tmp_path):
     """A part already rejected: the injection "raised/lowered" its score, it never "does not create" a verdict;
     the outcome is in findings.json too. Below the threshold and crossing it: "creates"."""
-    from app.core.causal import inject
+    from app.core.causal_dose import inject
     from app.report.export import export_findings
     from app.report.findings import About, CausalResults
 

@@ -19,7 +19,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.core.causal import dose_response, dose_strengths
+    from app.core.causal_dose import dose_response, dose_strengths
 
     dose_strengths(args.strength_range, args.points)  # bad arguments fail before any model loads
     img, session, mask, t_an = open_and_analyze(args)

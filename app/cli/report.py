@@ -51,14 +51,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
 
 
-def _causal() -> Any:
+def _causal(module: str = "app.core.causal") -> Any:
+    import importlib
+
     try:
-        import app.core.causal as causal
+        return importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        if exc.name == "app.core.causal":
+        if exc.name == module:
             raise InspectorError("not_available", "--rank and --dose need the causal analysis, which is not in this build") from None
         raise
-    return causal
 
 
 def run_causal(session: Any, mask: Any, settings: dict[str, Any]) -> tuple[Any, Any]:
@@ -70,7 +71,7 @@ def run_causal(session: Any, mask: Any, settings: dict[str, Any]) -> tuple[Any, 
                                       seed=int(r.get("seed", 0)))
     if "dose" in settings:
         d = settings["dose"]
-        dose = _causal().dose_response(session, mask, int(d["latent"]), strength_range=float(d.get("strength_range", DOSE_RANGE)),
+        dose = _causal("app.core.causal_dose").dose_response(session, mask, int(d["latent"]), strength_range=float(d.get("strength_range", DOSE_RANGE)),
                                        points=int(d.get("points", DOSE_POINTS)))
     return rank, dose
 

@@ -178,7 +178,7 @@ class DoseSection:
         if s.size:
             rng = float(np.max(np.abs(s)))
             out["strength_range"] = rng
-            from app.core.causal import dose_strengths
+            from app.core.causal_dose import dose_strengths
             from app.core.errors import InspectorError
 
             for p in (s.size, s.size - 1, s.size - 2):  # the grid holds 0 and 1 besides its points

@@ -67,7 +67,7 @@ class EffectsController(QObject):
         return self._submit("rank", lambda s: rank_latents(s, mask, top=top, controls=controls, seed=seed, user_labels=labels))
 
     def dose_response(self, latent: int, strength_range: float = 4.0, points: int = 21) -> int | None:
-        from app.core.causal import dose_response
+        from app.core.causal_dose import dose_response
 
         mask, labels = self.win.documents.region_mask(), self.win.bundles.labels_dict()
         return self._submit(
@@ -75,7 +75,7 @@ class EffectsController(QObject):
         )
 
     def inject_latent(self, latent: int, r: float = 1.0) -> int | None:
-        from app.core.causal import inject
+        from app.core.causal_dose import inject
 
         mask, labels = self.win.documents.region_mask(), self.win.bundles.labels_dict()
         seed, controls = self.win.effects.seed.value(), self.win.effects.controls.value()

@@ -7,7 +7,7 @@
 - ``counterparts``: each latent's best counterpart in the other SAE by activation correlation
   over the patches of a shared set of parts (sparse, streamed, cached per bundle pair and image set);
 - ``switch_off``: a latent switched off in one model and its counterpart in the other, each
-  against that model's own controls (``app.core.causal.inject`` at r = 0);
+  against that model's own controls (``app.core.causal_dose.inject`` at r = 0);
 - ``folder``: a folder of parts through both models: verdict agreement per part type with
   bootstrap intervals, the parts that changed verdict, and which latents carry each model's
   verdict on each defect type (``app.core.causal_evidence``) beside their counterparts.

@@ -1,7 +1,7 @@
 """A latent switched off in one model and its counterpart switched off in the other, each against
 that model's own controls.
 
-Switching latent i off in the region is ``app.core.causal.inject`` at r = 0: Δz_p = m_p (0 − z_p),
+Switching latent i off in the region is ``app.core.causal_dose.inject`` at r = 0: Δz_p = m_p (0 − z_p),
 exactly the ``off`` edit, and ``inject`` brings its controls (random latents given the same
 per-patch code change, random directions with the same per-patch token norms; see
 ``app.core.causal_controls``). The two effects are never compared as raw numbers across models:
@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from app.core.causal import InjectionResult, inject
 from app.core.causal_controls import ALPHA
+from app.core.causal_dose import InjectionResult, inject
 from app.core.compare.counterparts import (
     MIN_R,
     Counterpart,
