@@ -23,15 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def wait_until(app, cond, timeout_s: float = 900.0) -> None:  # noqa: ANN001
-    t0 = time.perf_counter()
-    while not cond():
-        app.processEvents()
-        time.sleep(0.005)
-        if time.perf_counter() - t0 > timeout_s:
-            raise TimeoutError("the GUI did not get there in time")
+from screenshot import wait_until  # noqa: E402 - the bench folder is put on the path first
 
 
 def threshold_copy(src: Path, dst: Path, threshold: float) -> Path:
